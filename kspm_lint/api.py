@@ -1,0 +1,96 @@
+"""Lint paths end to end: config, rules, discovery, parsing, checks, suppressions."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from kspm_lint.config import Config
+from kspm_lint.discovery import STDIN, Target, discover
+from kspm_lint.engine.catalog import Rule, load_rules, select_rules
+from kspm_lint.engine.runner import Linter, LintOptions
+from kspm_lint.findings import Finding, Severity
+from kspm_lint.parsing.document import ParsedFile
+from kspm_lint.parsing.loader import parse_bytes, parse_file
+from kspm_lint.report import Report
+
+
+@dataclass
+class Settings:
+    """What the command line (merged over the config file) asks for."""
+
+    select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+    rules_dirs: list[str] = field(default_factory=list)
+    fail_on: Severity = Severity.LOW
+    inline_suppressions: bool = True
+
+    @classmethod
+    def merge(cls, config: Config, select: Iterable[str] = (), ignore: Iterable[str] = (),
+              exclude: Iterable[str] = (), rules_dirs: Iterable[str] = (),
+              fail_on: Severity | None = None, inline_suppressions: bool | None = None) -> Settings:
+        select, ignore = list(select), list(ignore)
+        return cls(
+            select=select or config.select,
+            ignore=config.ignore + ignore,
+            exclude=config.exclude + list(exclude),
+            rules_dirs=config.rules_dirs + list(rules_dirs),
+            fail_on=fail_on if fail_on is not None else (config.fail_on or Severity.LOW),
+            inline_suppressions=config.inline_suppressions if inline_suppressions is None else inline_suppressions,
+        )
+
+
+@dataclass
+class LintRun:
+    report: Report
+    parsed: list[ParsedFile]
+    skipped: dict[str, int]
+
+
+def parse_target(target: Target) -> ParsedFile:
+    if target.path == STDIN:
+        return parse_bytes(sys.stdin.buffer.read(), target.display)
+    return parse_file(target.path, target.display)
+
+
+def prepare(settings: Settings, config: Config) -> tuple[Linter, list[Rule], dict[str, Rule]]:
+    """Load rules and build the linter (raises RuleError / ValueError on bad input)."""
+    all_rules = load_rules(settings.rules_dirs)
+    unknown = [r for r in list(config.severity) + list(config.parameters) if r not in all_rules]
+    if unknown:
+        raise ValueError(f"{config.path}: config names unknown rule '{unknown[0]}'")
+    rules = select_rules(all_rules, settings.select, settings.ignore)
+    options = LintOptions(
+        severity_overrides=config.severity,
+        parameters=config.parameters,
+        inline_suppressions=settings.inline_suppressions,
+        config_ignores=config.ignores,
+    )
+    return Linter(rules, all_rules, options), rules, all_rules
+
+
+def lint_paths(paths: Iterable[str], settings: Settings, config: Config,
+               progress: Callable[[int, int], None] | None = None) -> LintRun:
+    linter, rules, _ = prepare(settings, config)
+    targets = list(discover(paths, settings.exclude))
+    findings: list[Finding] = []
+    parsed_files: list[ParsedFile] = []
+    skipped: dict[str, int] = {}
+    resources = 0
+    for number, target in enumerate(targets, start=1):
+        parsed = parse_target(target)
+        file_findings, count, non_k8s = linter.lint_file(parsed)
+        findings.extend(file_findings)
+        parsed_files.append(parsed)
+        resources += count
+        if non_k8s:
+            skipped[parsed.path] = non_k8s
+        if progress is not None:
+            progress(number, len(targets))
+    linter.finish(findings)
+    findings.sort(key=lambda f: f.sort_key)
+    report = Report(findings=findings, rules=rules, files=len(targets), resources=resources,
+                    fail_on=settings.fail_on, skipped_documents=sum(skipped.values()))
+    return LintRun(report, parsed_files, skipped)

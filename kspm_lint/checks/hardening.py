@@ -1,0 +1,188 @@
+"""Hardening checks beyond the Pod Security Standards."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from kspm_lint.checks import check
+from kspm_lint.engine.context import CheckContext, Violation
+
+
+def split_image(image: str) -> tuple[str, str | None, str | None]:
+    """(repository, tag, digest) of an image reference; a registry port is not a tag."""
+    digest = None
+    if "@" in image:
+        image, digest = image.split("@", 1)
+    tag = None
+    last = image.rsplit("/", 1)[-1]
+    if ":" in last:
+        image, tag = image.rsplit(":", 1)
+    return image, tag, digest
+
+
+def _images(ctx: CheckContext) -> Iterator[tuple[object, str]]:
+    if ctx.pod is None:
+        return
+    for container in ctx.pod.containers():
+        image = container.data.get("image")
+        if isinstance(image, str):
+            yield container, image
+
+
+@check("image_latest_tag")
+def image_latest_tag(ctx: CheckContext) -> Iterator[Violation]:
+    for container, image in _images(ctx):
+        _, tag, digest = split_image(image.strip())
+        if digest:
+            continue
+        if tag is None:
+            why = "has no tag, so it pulls ':latest'"
+        elif tag == "latest":
+            why = "uses the ':latest' tag"
+        else:
+            continue
+        yield Violation(container.path + ("image",),
+                        f"container '{container.name}' image '{image}' {why}; pin a version",
+                        container.name)
+
+
+@check("image_not_digest_pinned")
+def image_not_digest_pinned(ctx: CheckContext) -> Iterator[Violation]:
+    for container, image in _images(ctx):
+        _, _, digest = split_image(image.strip())
+        if not digest:
+            yield Violation(container.path + ("image",),
+                            f"container '{container.name}' image '{image}' is not pinned by digest",
+                            container.name)
+
+
+@check("resource_requests_missing")
+def resource_requests_missing(ctx: CheckContext) -> Iterator[Violation]:
+    if ctx.pod is None:
+        return
+    wanted = ctx.params.get("resources", ["cpu", "memory"])
+    for container in ctx.pod.containers():
+        if container.list_name == "ephemeralContainers":
+            continue  # ephemeral containers cannot have resources
+        resources = container.data.get("resources")
+        requests = resources.get("requests") if isinstance(resources, dict) else None
+        requests = requests if isinstance(requests, dict) else {}
+        missing = [name for name in wanted if requests.get(name) in (None, "")]
+        if missing:
+            yield Violation(container.path + ("resources", "requests"),
+                            f"container '{container.name}' sets no {' or '.join(missing)} request",
+                            container.name, at=container.path)
+
+
+@check("memory_limit_missing")
+def memory_limit_missing(ctx: CheckContext) -> Iterator[Violation]:
+    if ctx.pod is None:
+        return
+    for container in ctx.pod.containers():
+        if container.list_name == "ephemeralContainers":
+            continue
+        resources = container.data.get("resources")
+        limits = resources.get("limits") if isinstance(resources, dict) else None
+        if not isinstance(limits, dict) or limits.get("memory") in (None, ""):
+            yield Violation(container.path + ("resources", "limits", "memory"),
+                            f"container '{container.name}' has no memory limit",
+                            container.name, at=container.path)
+
+
+@check("default_service_account")
+def default_service_account(ctx: CheckContext) -> Iterator[Violation]:
+    pod = ctx.pod
+    if pod is None:
+        return
+    for field in ("serviceAccountName", "serviceAccount"):
+        if field in pod.data and pod.data[field] not in (None, ""):
+            if pod.data[field] == "default":
+                yield Violation(pod.path + (field,), "pod runs as the 'default' service account")
+            return
+    yield Violation(pod.path + ("serviceAccountName",),
+                    "pod sets no serviceAccountName, so it runs as the 'default' service account",
+                    at=pod.path)
+
+
+@check("secret_in_env")
+def secret_in_env(ctx: CheckContext) -> Iterator[Violation]:
+    if ctx.pod is None:
+        return
+    for container in ctx.pod.containers():
+        env = container.data.get("env")
+        for index, item in enumerate(env if isinstance(env, list) else []):
+            source = item.get("valueFrom") if isinstance(item, dict) else None
+            ref = source.get("secretKeyRef") if isinstance(source, dict) else None
+            if isinstance(ref, dict):
+                yield Violation(container.path + ("env", index, "valueFrom", "secretKeyRef"),
+                                f"container '{container.name}' reads secret '{ref.get('name', '')}' "
+                                f"into env var '{item.get('name', '')}'", container.name)
+        env_from = container.data.get("envFrom")
+        for index, item in enumerate(env_from if isinstance(env_from, list) else []):
+            ref = item.get("secretRef") if isinstance(item, dict) else None
+            if isinstance(ref, dict):
+                yield Violation(container.path + ("envFrom", index, "secretRef"),
+                                f"container '{container.name}' loads every key of secret "
+                                f"'{ref.get('name', '')}' into env vars", container.name)
+
+
+_DEFAULT_CREDENTIAL_NAMES = r"(PASSWORD|PASSWD|PASS|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIALS?)"
+
+
+@check("hardcoded_credential_in_env")
+def hardcoded_credential_in_env(ctx: CheckContext) -> Iterator[Violation]:
+    if ctx.pod is None:
+        return
+    pattern = re.compile(ctx.params.get("name-pattern", _DEFAULT_CREDENTIAL_NAMES), re.IGNORECASE)
+    for container in ctx.pod.containers():
+        env = container.data.get("env")
+        for index, item in enumerate(env if isinstance(env, list) else []):
+            if not isinstance(item, dict):
+                continue
+            name, value = item.get("name"), item.get("value")
+            if not isinstance(name, str) or value in (None, "") or not pattern.search(name):
+                continue
+            if isinstance(value, str) and value.startswith("$("):
+                continue  # a reference to another variable, not a literal secret
+            yield Violation(container.path + ("env", index, "value"),
+                            f"container '{container.name}' env var '{name}' holds a literal credential",
+                            container.name, at=container.path + ("env", index))
+
+
+def _host_paths(ctx: CheckContext) -> Iterator[tuple[int, str, str]]:
+    if ctx.pod is None:
+        return
+    for index, volume in ctx.pod.volumes():
+        host_path = volume.get("hostPath")
+        if isinstance(host_path, dict) and isinstance(host_path.get("path"), str):
+            yield index, str(volume.get("name", index)), host_path["path"]
+
+
+def _normal(path: str) -> str:
+    parts = [p for p in path.split("/") if p not in ("", ".")]
+    return "/" + "/".join(parts)
+
+
+@check("container_runtime_socket")
+def container_runtime_socket(ctx: CheckContext) -> Iterator[Violation]:
+    sockets = [_normal(p) for p in ctx.params.get("sockets", [])]
+    for index, name, path in _host_paths(ctx):
+        normal = _normal(path)
+        if any(normal == s or s.startswith(normal.rstrip("/") + "/") for s in sockets):
+            yield Violation(ctx.pod.path + ("volumes", index, "hostPath", "path"),
+                            f"volume '{name}' mounts the container runtime socket path '{path}' "
+                            "from the host")
+
+
+@check("sensitive_host_path")
+def sensitive_host_path(ctx: CheckContext) -> Iterator[Violation]:
+    sensitive = [_normal(p) for p in ctx.params.get("paths", [])]
+    for index, name, path in _host_paths(ctx):
+        normal = _normal(path)
+        # The path itself is sensitive, or it is a parent of a sensitive path.
+        hit = next((s for s in sensitive
+                    if normal == s or normal == "/" or s.startswith(normal.rstrip("/") + "/")), None)
+        if hit is not None:
+            yield Violation(ctx.pod.path + ("volumes", index, "hostPath", "path"),
+                            f"volume '{name}' mounts sensitive host path '{path}'")

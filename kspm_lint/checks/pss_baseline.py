@@ -1,0 +1,218 @@
+"""Pod Security Standards, baseline level (policy v1.37).
+
+Allowed-value lists live in the rule files as ``parameters`` so users can see and
+tune them; the defaults there follow the pod-security-admission policy code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from kspm_lint.checks import check
+from kspm_lint.engine.context import CheckContext, Violation
+from kspm_lint.workload import Container, PodSpec
+
+APPARMOR_ANNOTATION = "container.apparmor.security.beta.kubernetes.io/"
+
+
+def mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def security_contexts(pod: PodSpec) -> Iterator[tuple[tuple, dict[str, Any], Container | None]]:
+    """The pod's securityContext, then each container's: (path, mapping, container or None)."""
+    yield pod.path + ("securityContext",), pod.security_context, None
+    for container in pod.containers():
+        yield container.path + ("securityContext",), container.security_context, container
+
+
+def _who(container: Container | None) -> str:
+    return f"container '{container.name}'" if container else "pod"
+
+
+@check("host_namespaces")
+def host_namespaces(ctx: CheckContext) -> Iterator[Violation]:
+    pod = ctx.pod
+    if pod is None:
+        return
+    for field in ("hostNetwork", "hostPID", "hostIPC"):
+        if pod.data.get(field) is True:
+            yield Violation(pod.path + (field,), f"pod shares the host's namespace: {field}: true")
+
+
+@check("privileged_container")
+def privileged_container(ctx: CheckContext) -> Iterator[Violation]:
+    if ctx.pod is None:
+        return
+    for container in ctx.pod.containers():
+        if container.security_context.get("privileged") is True:
+            yield Violation(container.path + ("securityContext", "privileged"),
+                            f"container '{container.name}' runs privileged", container.name)
+
+
+def added_capabilities(container: Container) -> Iterator[tuple[int, Any]]:
+    add = mapping(container.security_context.get("capabilities")).get("add")
+    if isinstance(add, list):
+        yield from enumerate(add)
+
+
+@check("capabilities_beyond_baseline")
+def capabilities_beyond_baseline(ctx: CheckContext) -> Iterator[Violation]:
+    if ctx.pod is None:
+        return
+    allowed = set(ctx.params.get("allowed", []))
+    for container in ctx.pod.containers():
+        for index, capability in added_capabilities(container):
+            if capability not in allowed:
+                yield Violation(container.path + ("securityContext", "capabilities", "add", index),
+                                f"container '{container.name}' adds capability '{capability}', "
+                                "which the baseline standard does not allow", container.name)
+
+
+@check("host_path_volume")
+def host_path_volume(ctx: CheckContext) -> Iterator[Violation]:
+    if ctx.pod is None:
+        return
+    for index, volume in ctx.pod.volumes():
+        if "hostPath" in volume:
+            path = mapping(volume.get("hostPath")).get("path", "")
+            yield Violation(ctx.pod.path + ("volumes", index, "hostPath"),
+                            f"volume '{volume.get('name', index)}' mounts host path '{path}'")
+
+
+@check("host_port")
+def host_port(ctx: CheckContext) -> Iterator[Violation]:
+    if ctx.pod is None:
+        return
+    for container in ctx.pod.containers():
+        ports = container.data.get("ports")
+        for index, port in enumerate(ports if isinstance(ports, list) else []):
+            host = mapping(port).get("hostPort")
+            if host not in (None, 0):
+                yield Violation(container.path + ("ports", index, "hostPort"),
+                                f"container '{container.name}' binds host port {host}", container.name)
+
+
+@check("apparmor_unconfined")
+def apparmor_unconfined(ctx: CheckContext) -> Iterator[Violation]:
+    pod = ctx.pod
+    if pod is None:
+        return
+    meta_path = pod.template_metadata_path or ("metadata",)
+    for key, value in pod.annotations.items():
+        if not key.startswith(APPARMOR_ANNOTATION):
+            continue
+        if value in ("", "runtime/default") or (isinstance(value, str) and value.startswith("localhost/")):
+            continue
+        target = key[len(APPARMOR_ANNOTATION):] or "?"
+        yield Violation(meta_path + ("annotations", key),
+                        f"AppArmor profile '{value}' for container '{target}' is not allowed "
+                        "(use runtime/default or localhost/<profile>)", target)
+    for path, context, container in security_contexts(pod):
+        if "appArmorProfile" not in context or context["appArmorProfile"] is None:
+            continue
+        kind = mapping(context["appArmorProfile"]).get("type")
+        if kind not in ("RuntimeDefault", "Localhost"):
+            yield Violation(path + ("appArmorProfile", "type") if kind else path + ("appArmorProfile",),
+                            f"{_who(container)} sets AppArmor profile type '{kind or ''}' "
+                            "(use RuntimeDefault or Localhost)", container.name if container else None)
+
+
+@check("selinux_options")
+def selinux_options(ctx: CheckContext) -> Iterator[Violation]:
+    pod = ctx.pod
+    if pod is None:
+        return
+    allowed = set(ctx.params.get("allowed-types", [])) | {""}
+    for path, context, container in security_contexts(pod):
+        options = context.get("seLinuxOptions")
+        if not isinstance(options, dict):
+            continue
+        name = container.name if container else None
+        kind = options.get("type")
+        if kind is not None and kind not in allowed:
+            yield Violation(path + ("seLinuxOptions", "type"),
+                            f"{_who(container)} sets SELinux type '{kind}'", name)
+        for field in ("user", "role"):
+            if options.get(field) not in (None, ""):
+                yield Violation(path + ("seLinuxOptions", field),
+                                f"{_who(container)} sets a custom SELinux {field} '{options[field]}'", name)
+
+
+def unmasked_proc_mounts(pod: PodSpec) -> Iterator[Violation]:
+    for container in pod.containers():
+        value = container.security_context.get("procMount")
+        if value is not None and value != "Default":
+            yield Violation(container.path + ("securityContext", "procMount"),
+                            f"container '{container.name}' sets procMount '{value}'", container.name)
+
+
+@check("proc_mount")
+def proc_mount(ctx: CheckContext) -> Iterator[Violation]:
+    pod = ctx.pod
+    if pod is None or pod.host_users_disabled:  # user namespaces: relaxed since v1.35
+        return
+    yield from unmasked_proc_mounts(pod)
+
+
+@check("seccomp_unconfined")
+def seccomp_unconfined(ctx: CheckContext) -> Iterator[Violation]:
+    pod = ctx.pod
+    if pod is None:
+        return
+    for path, context, container in security_contexts(pod):
+        if context.get("seccompProfile") is None:
+            continue
+        kind = mapping(context["seccompProfile"]).get("type")
+        if kind not in ("RuntimeDefault", "Localhost"):
+            where = path + ("seccompProfile", "type") if kind else path + ("seccompProfile",)
+            yield Violation(where, f"{_who(container)} sets seccomp profile type '{kind or ''}'",
+                            container.name if container else None)
+
+
+@check("unsafe_sysctls")
+def unsafe_sysctls(ctx: CheckContext) -> Iterator[Violation]:
+    pod = ctx.pod
+    if pod is None:
+        return
+    safe = set(ctx.params.get("safe-sysctls", []))
+    sysctls = pod.security_context.get("sysctls")
+    for index, item in enumerate(sysctls if isinstance(sysctls, list) else []):
+        name = mapping(item).get("name")
+        if name not in safe:
+            yield Violation(pod.path + ("securityContext", "sysctls", index),
+                            f"pod sets sysctl '{name}', which is not in the safe set")
+
+
+@check("windows_host_process")
+def windows_host_process(ctx: CheckContext) -> Iterator[Violation]:
+    pod = ctx.pod
+    if pod is None:
+        return
+    for path, context, container in security_contexts(pod):
+        if mapping(context.get("windowsOptions")).get("hostProcess") is True:
+            yield Violation(path + ("windowsOptions", "hostProcess"),
+                            f"{_who(container)} runs as a Windows HostProcess",
+                            container.name if container else None)
+
+
+_PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
+_LIFECYCLE = ("postStart", "preStop")
+
+
+@check("probe_host")
+def probe_host(ctx: CheckContext) -> Iterator[Violation]:
+    if ctx.pod is None:
+        return
+    for container in ctx.pod.containers():
+        handlers = [((probe,), container.data.get(probe)) for probe in _PROBES]
+        lifecycle = mapping(container.data.get("lifecycle"))
+        handlers += [(("lifecycle", hook), lifecycle.get(hook)) for hook in _LIFECYCLE]
+        for where, handler in handlers:
+            for action in ("httpGet", "tcpSocket"):
+                host = mapping(mapping(handler).get(action)).get("host")
+                if host not in (None, ""):
+                    yield Violation(container.path + where + (action, "host"),
+                                    f"container '{container.name}' {'.'.join(where)} targets host "
+                                    f"'{host}' (leave host unset)", container.name)

@@ -1,0 +1,145 @@
+"""The ``kspm-lint`` command line."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from kspm_lint import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+SEVERITIES = ["info", "low", "medium", "high", "critical"]
+FORMATS = ["text", "json"]
+
+EPILOG = """\b
+Examples:
+  kspm-lint deploy/                         lint a tree (YAML and JSON manifests)
+  kspm-lint app.yaml - < rendered.yaml      files and stdin
+  kspm-lint --format json . > findings.json machine-readable findings
+  kspm-lint --select pss:restricted .       only the restricted Pod Security Standard
+  kspm-lint --ignore image-not-digest-pinned --fail-on high .
+  kspm-lint --list-rules                    every rule, its severity and fix
+  kspm-lint --explain run-as-non-root       what a rule checks, why, and how to fix
+
+\b
+Suppress one finding with a comment on its line or the line above:
+  privileged: true  # kspm-lint: disable=privileged-container CNI needs it
+or for an object with the annotation  kspm-lint.io/ignore: "rule-a,rule-b".
+
+\b
+Exit codes: 0 no findings at or above --fail-on, 1 findings, 2 usage or config error.
+"""
+
+
+def _split(values: tuple[str, ...]) -> list[str]:
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def _fail(message: str) -> None:
+    click.echo(f"kspm-lint: error: {message}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+@click.command(epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
+@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="Output format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
+              help="Write the report to FILE instead of stdout.")
+@click.option("--select", multiple=True, metavar="RULES",
+              help="Only these rules: ids, a category, pss:baseline, pss:restricted or all (comma-separated).")
+@click.option("--ignore", multiple=True, metavar="RULES", help="Skip these rules (comma-separated).")
+@click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
+              help="Exit 1 only for findings at or above this severity [default: low].")
+@click.option("--fail-on-empty", is_flag=True, help="Exit 2 when the paths hold no Kubernetes object.")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
+              help="Config file (default: .kspm-lint.yaml found upward, or [tool.kspm-lint] in pyproject.toml).")
+@click.option("--rules-dir", multiple=True, type=click.Path(file_okay=False),
+              help="Extra directory of rule files (repeatable).")
+@click.option("--exclude", multiple=True, metavar="GLOB", help="Skip paths matching GLOB (repeatable).")
+@click.option("--no-inline-suppressions", is_flag=True,
+              help="Ignore suppression comments and annotations in manifests (config ignores still apply).")
+@click.option("--list-rules", is_flag=True, help="List the rules and exit.")
+@click.option("--explain", metavar="RULE", help="Explain a rule and exit.")
+@click.option("--no-color", is_flag=True, help="No colours (also: NO_COLOR environment variable).")
+@click.option("-q", "--quiet", is_flag=True, help="Print findings only, no headers or summary.")
+@click.option("-v", "--verbose", is_flag=True, help="Say which files and documents were skipped and why.")
+@click.version_option(__version__, "-V", "--version", prog_name="kspm-lint")
+def main(paths: tuple[str, ...], fmt: str, output: str | None, select: tuple[str, ...],
+         ignore: tuple[str, ...], fail_on: str | None, fail_on_empty: bool, config_path: str | None,
+         rules_dir: tuple[str, ...], exclude: tuple[str, ...], no_inline_suppressions: bool,
+         list_rules: bool, explain: str | None, no_color: bool, quiet: bool, verbose: bool) -> None:
+    """Lint Kubernetes manifests for security-posture problems.
+
+    PATHS are files or directories (YAML/JSON, multi-document, List kinds); "-"
+    reads stdin. With no PATHS, the current directory is linted.
+    """
+    from kspm_lint.api import Settings, lint_paths, prepare
+    from kspm_lint.config import Config, ConfigError, find_config, load_config
+    from kspm_lint.engine.catalog import RuleError
+    from kspm_lint.findings import Severity
+
+    try:
+        found = config_path or find_config()
+        config = load_config(found) if found else Config()
+    except (ConfigError, OSError) as exc:
+        _fail(str(exc))
+    settings = Settings.merge(
+        config, _split(select), _split(ignore), exclude, rules_dir,
+        Severity.parse(fail_on) if fail_on else None,
+        False if no_inline_suppressions else None,
+    )
+    try:
+        if list_rules or explain:
+            _, rules, all_rules = prepare(settings, config)
+            _show_rules(rules, all_rules, explain, fmt)
+            return
+        progress = _progress if sys.stderr.isatty() and not quiet else None
+        run = lint_paths(paths or ["."], settings, config, progress)
+    except (RuleError, ValueError) as exc:
+        _fail(str(exc))
+    if progress is not None:
+        click.echo("\r\x1b[K", nl=False, err=True)
+    report = run.report
+    if verbose:
+        for file, count in sorted(run.skipped.items()):
+            click.echo(f"kspm-lint: {file}: skipped {count} document(s) without apiVersion/kind", err=True)
+    color = fmt == "text" and not no_color and "NO_COLOR" not in os.environ and output is None \
+        and sys.stdout.isatty()
+    from kspm_lint.report import render
+
+    text = render(report, fmt, color=color, quiet=quiet)
+    if output:
+        from kspm_lint.fsutil import atomic_write_text
+
+        atomic_write_text(output, text)
+    else:
+        click.echo(text, nl=False)
+    if report.resources == 0 and not any(f.rule in ("yaml-syntax", "input-rejected") for f in report.findings):
+        click.echo(f"kspm-lint: no Kubernetes objects found in {report.files} file(s) under "
+                   f"{', '.join(paths or ['.'])}", err=True)
+        if fail_on_empty:
+            sys.exit(EXIT_ERROR)
+    sys.exit(EXIT_FINDINGS if report.failing else EXIT_OK)
+
+
+def _progress(done: int, total: int) -> None:
+    if total >= 50 and (done % 25 == 0 or done == total):
+        click.echo(f"\rlinting {done}/{total} files", nl=False, err=True)
+
+
+def _show_rules(rules: list, all_rules: dict, explain: str | None, fmt: str) -> None:
+    from kspm_lint.report.rules_info import explain as explain_rule
+    from kspm_lint.report.rules_info import list_rules as list_rule_table
+
+    if explain:
+        rule = all_rules.get(explain)
+        if rule is None:
+            close = [r for r in all_rules if explain in r or r in explain]
+            hint = f" (did you mean: {', '.join(close[:3])}?)" if close else " (see --list-rules)"
+            _fail(f"unknown rule '{explain}'{hint}")
+        click.echo(explain_rule(rule), nl=False)
+        return
+    click.echo(list_rule_table(rules, fmt), nl=False)

@@ -1,0 +1,1 @@
+"""Rule loading, rule evaluation and suppression handling."""

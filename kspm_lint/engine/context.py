@@ -1,0 +1,38 @@
+"""What a check sees, and what it returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from kspm_lint.location import Path
+from kspm_lint.resources import Resource
+from kspm_lint.workload import PodSpec, pod_spec_of
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One problem a check found.
+
+    ``path`` is the field at fault, relative to the resource (it may not be written:
+    a missing setting). ``at`` is where to point when that differs from ``path``.
+    """
+
+    path: Path
+    message: str
+    container: str | None = None
+    at: Path | None = None
+
+
+@dataclass
+class CheckContext:
+    resource: Resource
+    params: dict[str, Any] = field(default_factory=dict)
+    _pod: PodSpec | None = None
+    _pod_done: bool = False
+
+    @property
+    def pod(self) -> PodSpec | None:
+        if not self._pod_done:
+            self._pod, self._pod_done = pod_spec_of(self.resource), True
+        return self._pod

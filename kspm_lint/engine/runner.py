@@ -1,0 +1,102 @@
+"""Run selected rules over parsed files and produce findings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from kspm_lint.engine import suppressions as sup
+from kspm_lint.engine.catalog import Rule
+from kspm_lint.engine.context import CheckContext
+from kspm_lint.findings import Finding, ResourceRef, Severity
+from kspm_lint.parsing.document import ParsedFile
+from kspm_lint.resources import Resource, resources_of
+from kspm_lint.workload import pod_spec_of
+
+ENGINE_RULES = ("yaml-syntax", "duplicate-key", "input-rejected", "unused-suppression")
+
+
+@dataclass
+class LintOptions:
+    severity_overrides: dict[str, Severity] = field(default_factory=dict)
+    parameters: dict[str, dict[str, Any]] = field(default_factory=dict)
+    inline_suppressions: bool = True
+    config_ignores: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class LintResult:
+    findings: list[Finding]
+    files: int = 0
+    resources: int = 0
+    skipped_documents: int = 0
+    skipped_files: list[str] = field(default_factory=list)
+
+
+class Linter:
+    """Holds the selected rules; lints one parsed file at a time."""
+
+    def __init__(self, rules: Iterable[Rule], known: Iterable[str], options: LintOptions | None = None):
+        self.rules = list(rules)
+        self.ran = {rule.id for rule in self.rules}
+        self.known = set(known)
+        self.options = options or LintOptions()
+        self.by_id = {rule.id: rule for rule in self.rules}
+        self.checked = [r for r in self.rules if r.evaluate is not None]
+        self.params = {r.id: {**r.parameters, **self.options.parameters.get(r.id, {})} for r in self.rules}
+        self.config_suppressions = sup.config_suppressions(self.options.config_ignores)
+
+    def severity(self, rule_id: str) -> Severity:
+        override = self.options.severity_overrides.get(rule_id)
+        return override if override is not None else self.by_id[rule_id].severity
+
+    def lint_file(self, parsed: ParsedFile) -> tuple[list[Finding], int, int]:
+        """(findings, resources linted, non-Kubernetes documents skipped)."""
+        findings: list[Finding] = []
+        for problem in parsed.problems:
+            if problem.rule in self.ran:
+                findings.append(Finding(problem.rule, self.severity(problem.rule), problem.message,
+                                        parsed.path, problem.span))
+        resources, skipped = resources_of(parsed)
+        suppressions: list[sup.Suppression] = []
+        inline = self.options.inline_suppressions
+        if inline:
+            suppressions.extend(sup.comment_suppressions(parsed))
+        for resource in resources:
+            findings.extend(self._lint_resource(resource))
+            if inline:
+                suppressions.extend(sup.annotation_suppressions(resource))
+        sup.apply(findings, suppressions)
+        if "unused-suppression" in self.ran:
+            for suppression, rule, why in sup.unused(suppressions, self.ran, self.known):
+                findings.append(Finding(
+                    "unused-suppression", self.severity("unused-suppression"),
+                    f"suppression of '{rule}' {why}; remove it", parsed.path, suppression.span,
+                ))
+        return findings, len(resources), skipped
+
+    def _lint_resource(self, resource: Resource) -> list[Finding]:
+        ref = ResourceRef(resource.kind, resource.namespace, resource.name)
+        found: list[Finding] = []
+        pod = pod_spec_of(resource)
+        for rule in self.checked:
+            ctx = CheckContext(resource, self.params[rule.id], pod, True)
+            for violation in rule.evaluate(ctx):
+                found.append(Finding(
+                    rule=rule.id,
+                    severity=self.severity(rule.id),
+                    message=violation.message,
+                    file=resource.file.path,
+                    span=resource.locate(violation.at if violation.at is not None else violation.path),
+                    resource=ref,
+                    container=violation.container,
+                    path=resource.base + violation.path,
+                    document_index=resource.document.index,
+                    extra={"base": resource.base},
+                ))
+        return found
+
+    def finish(self, findings: list[Finding]) -> None:
+        """Apply config-side ignores across all files (they are not tied to one file)."""
+        sup.apply(findings, self.config_suppressions)

@@ -1,0 +1,172 @@
+"""Suppressions: inline comments, object annotations and config-side ignores.
+
+Every suppression remembers which of its rule ids matched a finding, so stale ones
+can be reported (``unused-suppression``) instead of piling up.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
+from typing import Any
+
+from kspm_lint.findings import Finding
+from kspm_lint.location import Span
+from kspm_lint.parsing.document import ParsedFile
+from kspm_lint.resources import Resource
+from kspm_lint.workload import pod_spec_of
+
+COMMENT = re.compile(r"#\s*kspm-lint:\s*(disable-file|disable)=([A-Za-z0-9_,-]+)[ \t]*(.*)$")
+ANNOTATION = "kspm-lint.io/ignore"
+
+
+@dataclass
+class Suppression:
+    rules: frozenset[str]
+    reason: str
+    origin: str  # "comment", "annotation" or "config"
+    file: str | None
+    span: Span | None
+    applies: Callable[[Finding], bool]
+    used: set[str] = field(default_factory=set)
+
+    def matches(self, finding: Finding) -> bool:
+        if finding.rule not in self.rules and "all" not in self.rules:
+            return False
+        return self.applies(finding)
+
+
+def _split_rules(text: str) -> frozenset[str]:
+    return frozenset(part.strip() for part in text.split(",") if part.strip())
+
+
+def comment_suppressions(parsed: ParsedFile) -> list[Suppression]:
+    """``# kspm-lint: disable=a,b reason`` on a line, above a line, heading a document,
+    and ``disable-file=`` anywhere in the file."""
+    if "kspm-lint:" not in parsed.text:
+        return []
+    found: list[Suppression] = []
+    doc_starts = [(d.start_line, d.index) for d in parsed.documents]
+    doc_ends = {d.index: d.end_line for d in parsed.documents}
+    for number, line in enumerate(parsed.text.splitlines(), start=1):
+        if "kspm-lint:" not in line:
+            continue
+        match = COMMENT.search(line)
+        if match is None:
+            continue
+        kind, rules, reason = match.group(1), _split_rules(match.group(2)), match.group(3).strip()
+        span = Span(number, match.start() + 1, number, len(line) + 1)
+        standalone = line[: match.start()].strip() == ""
+        file = parsed.path
+        if kind == "disable-file":
+            found.append(Suppression(rules, reason, "comment", file, span, lambda f: True))
+            continue
+        heading = _document_headed_by(number, doc_starts, doc_ends) if standalone else None
+        if heading is not None:
+            found.append(
+                Suppression(rules, reason, "comment", file, span,
+                            lambda f, d=heading: f.document_index == d)
+            )
+            continue
+        lines = {number, number + 1} if standalone else {number}
+        found.append(
+            Suppression(rules, reason, "comment", file, span, lambda f, ls=lines: f.span.line in ls)
+        )
+    return found
+
+
+def _document_headed_by(line: int, starts: list[tuple[int, int]], ends: dict[int, int]) -> int | None:
+    """The document whose content begins after ``line`` with nothing but comments between."""
+    previous_end = 0
+    for start, index in starts:
+        if start > line:
+            return index if line > previous_end else None
+        previous_end = ends[index]
+    return None
+
+
+def annotation_suppressions(resource: Resource) -> list[Suppression]:
+    """``kspm-lint.io/ignore`` on the object or its pod template, and
+    ``kspm-lint.io/ignore.<container>`` for one container."""
+    found: list[Suppression] = []
+    places: list[tuple[tuple, dict[str, Any]]] = [(("metadata",), resource.metadata)]
+    pod = pod_spec_of(resource)
+    if pod is not None and pod.template_metadata_path is not None:
+        places.append((pod.template_metadata_path, pod.template_metadata))
+    identity = (resource.file.path, resource.document.index, resource.base)
+    for meta_path, meta in places:
+        annotations = meta.get("annotations")
+        if not isinstance(annotations, dict):
+            continue
+        for key, value in annotations.items():
+            if not (key == ANNOTATION or key.startswith(ANNOTATION + ".")) or not isinstance(value, str):
+                continue
+            container = key[len(ANNOTATION) + 1:] or None
+            span = resource.locate(meta_path + ("annotations", key))
+
+            def applies(f: Finding, c: str | None = container) -> bool:
+                if (f.file, f.document_index, f.extra.get("base")) != identity:
+                    return False
+                return c is None or f.container == c
+
+            found.append(
+                Suppression(_split_rules(value), f"annotation {key}", "annotation",
+                            resource.file.path, span, applies)
+            )
+    return found
+
+
+def config_suppressions(entries: Iterable[dict[str, Any]]) -> list[Suppression]:
+    """Config ``ignores`` entries: rules plus kind/namespace/name/container/file globs."""
+    found: list[Suppression] = []
+    for entry in entries:
+        rules = entry.get("rules", ["all"])
+        rules = _split_rules(rules) if isinstance(rules, str) else frozenset(rules)
+        globs = {k: str(entry[k]) for k in ("kind", "namespace", "name", "container", "file") if k in entry}
+
+        def applies(f: Finding, g: dict[str, str] = globs) -> bool:
+            values = {
+                "kind": f.resource.kind if f.resource else "",
+                "namespace": f.resource.namespace if f.resource else "",
+                "name": f.resource.name if f.resource else "",
+                "container": f.container or "",
+                "file": f.file,
+            }
+            return all(fnmatchcase(values[k], pattern) for k, pattern in g.items())
+
+        reason = str(entry.get("reason", "")) or "config ignore"
+        found.append(Suppression(rules, reason, "config", None, None, applies))
+    return found
+
+
+def apply(findings: list[Finding], suppressions: list[Suppression]) -> None:
+    """Mark findings suppressed (kept, with the reason), noting which suppressions were used."""
+    if not suppressions:
+        return
+    for finding in findings:
+        for suppression in suppressions:
+            if suppression.matches(finding):
+                suppression.used.add(finding.rule)
+                if not finding.suppressed:
+                    finding.suppressed = True
+                    finding.suppression_reason = suppression.reason or f"{suppression.origin} suppression"
+
+
+def unused(suppressions: list[Suppression], ran: set[str], known: set[str]) -> list[tuple[Suppression, str, str]]:
+    """(suppression, rule id, why) for each listed rule that suppressed nothing.
+
+    A rule that did not run this time (not selected) cannot be judged, so it is skipped.
+    """
+    stale: list[tuple[Suppression, str, str]] = []
+    for suppression in suppressions:
+        for rule in sorted(suppression.rules):
+            if rule == "all":
+                if not suppression.used:
+                    stale.append((suppression, rule, "suppresses nothing"))
+            elif rule not in known:
+                stale.append((suppression, rule, "names an unknown rule"))
+            elif rule in ran and rule not in suppression.used:
+                stale.append((suppression, rule, "matches no finding"))
+    return stale

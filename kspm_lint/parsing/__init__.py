@@ -1,0 +1,1 @@
+"""Reading files and turning YAML/JSON text into located documents."""

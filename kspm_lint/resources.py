@@ -1,0 +1,84 @@
+"""Kubernetes objects found in parsed documents (including ``kind: List`` items)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from kspm_lint.location import Path, Span
+from kspm_lint.parsing.document import Document, ParsedFile
+
+
+@dataclass
+class Resource:
+    """One Kubernetes object and where it sits: ``base`` is its path in the document."""
+
+    file: ParsedFile
+    document: Document
+    base: Path
+    data: dict[str, Any]
+
+    @property
+    def kind(self) -> str:
+        return str(self.data.get("kind", ""))
+
+    @property
+    def api_version(self) -> str:
+        return str(self.data.get("apiVersion", ""))
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        meta = self.data.get("metadata")
+        return meta if isinstance(meta, dict) else {}
+
+    @property
+    def name(self) -> str:
+        name = self.metadata.get("name")
+        if name is None:
+            name = self.metadata.get("generateName")
+        return "" if name is None else str(name)
+
+    @property
+    def namespace(self) -> str:
+        namespace = self.metadata.get("namespace")
+        return "" if namespace is None else str(namespace)
+
+    @property
+    def identity(self) -> str:
+        """``kind/namespace/name`` (namespace empty when not written)."""
+        return f"{self.kind}/{self.namespace}/{self.name}"
+
+    def locate(self, path: Path) -> Span:
+        return self.document.locate(self.base + path)
+
+    def exists(self, path: Path) -> bool:
+        return self.document.exists(self.base + path)
+
+
+def is_kubernetes_object(data: Any) -> bool:
+    return (
+        isinstance(data, dict)
+        and isinstance(data.get("apiVersion"), str)
+        and isinstance(data.get("kind"), str)
+        and bool(data["kind"])
+    )
+
+
+def resources_of(parsed: ParsedFile) -> tuple[list[Resource], int]:
+    """The file's Kubernetes objects, and how many documents were not Kubernetes."""
+    found: list[Resource] = []
+    skipped = 0
+    for document in parsed.documents:
+        data = document.data
+        if not is_kubernetes_object(data):
+            if data is not None:
+                skipped += 1
+            continue
+        items = data.get("items")
+        if data["kind"].endswith("List") and isinstance(items, list):
+            for index, item in enumerate(items):
+                if is_kubernetes_object(item):
+                    found.append(Resource(parsed, document, ("items", index), item))
+            continue
+        found.append(Resource(parsed, document, (), data))
+    return found, skipped

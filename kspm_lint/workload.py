@@ -1,0 +1,142 @@
+"""One view of the pod spec for every kind that carries one.
+
+Container settings override pod settings the way the kubelet applies them; the
+``effective`` helpers say both the value and where it was written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from kspm_lint.location import Path
+from kspm_lint.resources import Resource
+
+CONTAINER_LISTS = ("initContainers", "containers", "ephemeralContainers")
+
+_TEMPLATE_KINDS = {
+    "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job",
+}
+
+
+@dataclass(frozen=True)
+class Container:
+    """A container of a pod spec. ``path`` is relative to the resource."""
+
+    data: dict[str, Any]
+    path: Path
+    list_name: str
+    index: int
+
+    @property
+    def name(self) -> str:
+        name = self.data.get("name")
+        return str(name) if name is not None else f"{self.list_name}[{self.index}]"
+
+    @property
+    def security_context(self) -> dict[str, Any]:
+        return _mapping(self.data.get("securityContext"))
+
+
+@dataclass(frozen=True)
+class PodSpec:
+    """A pod spec inside a resource: ``path`` locates the spec mapping itself."""
+
+    resource: Resource
+    data: dict[str, Any]
+    path: Path
+    template_metadata_path: Path | None
+
+    @property
+    def security_context(self) -> dict[str, Any]:
+        return _mapping(self.data.get("securityContext"))
+
+    @property
+    def template_metadata(self) -> dict[str, Any]:
+        if self.template_metadata_path is None:
+            return self.resource.metadata
+        return _mapping(_get(self.resource.data, self.template_metadata_path))
+
+    @property
+    def annotations(self) -> dict[str, Any]:
+        """Pod annotations: the template's for controllers, the object's for a Pod."""
+        return _mapping(self.template_metadata.get("annotations"))
+
+    @property
+    def is_windows(self) -> bool:
+        return _mapping(self.data.get("os")).get("name") == "windows"
+
+    @property
+    def host_users_disabled(self) -> bool:
+        return self.data.get("hostUsers") is False
+
+    def containers(self) -> list[Container]:
+        found: list[Container] = []
+        for list_name in CONTAINER_LISTS:
+            items = self.data.get(list_name)
+            if not isinstance(items, list):
+                continue
+            for index, item in enumerate(items):
+                if isinstance(item, dict):
+                    found.append(Container(item, self.path + (list_name, index), list_name, index))
+        return found
+
+    def volumes(self) -> list[tuple[int, dict[str, Any]]]:
+        items = self.data.get("volumes")
+        if not isinstance(items, list):
+            return []
+        return [(index, item) for index, item in enumerate(items) if isinstance(item, dict)]
+
+    def effective(self, container: Container, field: str) -> tuple[Any, Path | None]:
+        """A securityContext field with container-over-pod precedence: (value, where)."""
+        if field in container.security_context and container.security_context[field] is not None:
+            return container.security_context[field], container.path + ("securityContext", field)
+        if field in self.security_context and self.security_context[field] is not None:
+            return self.security_context[field], self.path + ("securityContext", field)
+        return None, None
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _get(data: Any, path: Path) -> Any:
+    for element in path:
+        if isinstance(element, str) and isinstance(data, dict):
+            data = data.get(element)
+        elif isinstance(element, int) and isinstance(data, list) and 0 <= element < len(data):
+            data = data[element]
+        else:
+            return None
+    return data
+
+
+def _spec_paths(resource: Resource) -> tuple[Path, Path | None] | None:
+    """(pod spec path, pod template metadata path) for kinds that carry a pod."""
+    kind = resource.kind
+    if kind == "Pod":
+        return ("spec",), None
+    if kind == "PodTemplate":
+        return ("template", "spec"), ("template", "metadata")
+    if kind == "CronJob":
+        return (
+            ("spec", "jobTemplate", "spec", "template", "spec"),
+            ("spec", "jobTemplate", "spec", "template", "metadata"),
+        )
+    if kind in _TEMPLATE_KINDS:
+        return ("spec", "template", "spec"), ("spec", "template", "metadata")
+    # Unknown kinds (Argo Rollouts, OpenKruise, ...) count when they look like one.
+    spec = _get(resource.data, ("spec", "template", "spec"))
+    if isinstance(spec, dict) and isinstance(spec.get("containers"), list):
+        return ("spec", "template", "spec"), ("spec", "template", "metadata")
+    return None
+
+
+def pod_spec_of(resource: Resource) -> PodSpec | None:
+    paths = _spec_paths(resource)
+    if paths is None:
+        return None
+    spec = _get(resource.data, paths[0])
+    if not isinstance(spec, dict):
+        return None
+    return PodSpec(resource, spec, paths[0], paths[1])
