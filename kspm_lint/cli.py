@@ -11,7 +11,7 @@ from kspm_lint import __version__
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 SEVERITIES = ["info", "low", "medium", "high", "critical"]
-FORMATS = ["text", "json"]
+FORMATS = ["text", "json", "sarif", "github", "junit", "rdjson"]
 
 EPILOG = """\b
 Examples:
@@ -61,6 +61,12 @@ def _fail(message: str) -> None:
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Skip paths matching GLOB (repeatable).")
 @click.option("--no-inline-suppressions", is_flag=True,
               help="Ignore suppression comments and annotations in manifests (config ignores still apply).")
+@click.option("--fix", is_flag=True, help="Apply safe automatic fixes in place, then report what remains.")
+@click.option("--unsafe-fixes", is_flag=True,
+              help="With --fix or --diff, also apply fixes that may change runtime behaviour.")
+@click.option("--diff", is_flag=True, help="Print the unified diff the fixes would make; write nothing; exit 1 if any.")
+@click.option("--sarif-category", metavar="ID", help="SARIF automationDetails.id (one category per upload).")
+@click.option("--changed-since", metavar="REF", help="Only lint files changed between git REF and the working tree.")
 @click.option("--list-rules", is_flag=True, help="List the rules and exit.")
 @click.option("--explain", metavar="RULE", help="Explain a rule and exit.")
 @click.option("--no-color", is_flag=True, help="No colours (also: NO_COLOR environment variable).")
@@ -70,6 +76,7 @@ def _fail(message: str) -> None:
 def main(paths: tuple[str, ...], fmt: str, output: str | None, select: tuple[str, ...],
          ignore: tuple[str, ...], fail_on: str | None, fail_on_empty: bool, config_path: str | None,
          rules_dir: tuple[str, ...], exclude: tuple[str, ...], no_inline_suppressions: bool,
+         fix: bool, unsafe_fixes: bool, diff: bool, sarif_category: str | None, changed_since: str | None,
          list_rules: bool, explain: str | None, no_color: bool, quiet: bool, verbose: bool) -> None:
     """Lint Kubernetes manifests for security-posture problems.
 
@@ -96,13 +103,34 @@ def main(paths: tuple[str, ...], fmt: str, output: str | None, select: tuple[str
             _, rules, all_rules = prepare(settings, config)
             _show_rules(rules, all_rules, explain, fmt)
             return
+        targets = list(paths or ["."])
+        if changed_since:
+            from kspm_lint.git_changes import GitError, changed_paths
+
+            try:
+                targets = changed_paths(changed_since, targets)
+            except GitError as exc:
+                _fail(str(exc))
+            if not targets:
+                click.echo(f"kspm-lint: no manifest changed since {changed_since}", err=True)
         progress = _progress if sys.stderr.isatty() and not quiet else None
-        run = lint_paths(paths or ["."], settings, config, progress)
+        run = lint_paths(targets, settings, config, progress) if targets or not changed_since else None
+        if run is not None and (fix or diff):
+            run = _apply_fixes(run, targets, settings, config, unsafe_fixes, write=fix and not diff)
+            if run is None:
+                return
+        if run is None:
+            run = lint_paths([], settings, config)
     except (RuleError, ValueError) as exc:
         _fail(str(exc))
     if progress is not None:
         click.echo("\r\x1b[K", nl=False, err=True)
     report = run.report
+    report.options["sarif_category"] = sarif_category
+    if fmt in ("json", "sarif", "rdjson"):
+        from kspm_lint.fix.apply import attach_fixes
+
+        attach_fixes(run)
     if verbose:
         for file, count in sorted(run.skipped.items()):
             click.echo(f"kspm-lint: {file}: skipped {count} document(s) without apiVersion/kind", err=True)
@@ -123,6 +151,23 @@ def main(paths: tuple[str, ...], fmt: str, output: str | None, select: tuple[str
         if fail_on_empty:
             sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FINDINGS if report.failing else EXIT_OK)
+
+
+def _apply_fixes(run, targets, settings, config, unsafe: bool, write: bool):
+    """--diff prints the fixes and exits; --fix writes them and returns a fresh lint run."""
+    from kspm_lint.api import lint_paths
+    from kspm_lint.fix.apply import apply_fixes
+
+    outcome = apply_fixes(run, unsafe=unsafe, write=write)
+    for file, reason in outcome.failed:
+        click.echo(f"kspm-lint: {file}: fix not applied: {reason}", err=True)
+    if not write:
+        text = outcome.diff()
+        click.echo(text, nl=False)
+        sys.exit(EXIT_FINDINGS if text else EXIT_OK)
+    if outcome.changed:
+        click.echo(f"kspm-lint: fixed {len(outcome.fixed)} finding(s) in {len(outcome.changed)} file(s)", err=True)
+    return lint_paths(targets, settings, config)
 
 
 def _progress(done: int, total: int) -> None:

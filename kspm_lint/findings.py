@@ -57,6 +57,7 @@ class Finding:
     suppressed: bool = False
     suppression_reason: str | None = None
     document_index: int | None = None
+    fix: Any = None  # kspm_lint.fix.model.Fix when the rule has an automatic fix
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property

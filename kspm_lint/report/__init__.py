@@ -34,14 +34,16 @@ class Report:
         return {s.label: counter.get(s.label, 0) for s in sorted(Severity, reverse=True)}
 
 
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "sarif", "github", "junit", "rdjson")
 
 
 def render(report: Report, fmt: str, color: bool = False, quiet: bool = False) -> str:
-    if fmt == "json":
-        from kspm_lint.report.json_report import render as render_json
+    """Render with the format module of the same name (imported only when used)."""
+    if fmt == "text":
+        from kspm_lint.report.text import render as render_text
 
-        return render_json(report)
-    from kspm_lint.report.text import render as render_text
+        return render_text(report, color=color, quiet=quiet)
+    from importlib import import_module
 
-    return render_text(report, color=color, quiet=quiet)
+    module = import_module(f"kspm_lint.report.{fmt}_report")
+    return module.render(report)

@@ -1,0 +1,1 @@
+"""Automatic fixes: patches as data, applied with ruamel.yaml round-trip."""
