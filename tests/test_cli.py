@@ -1,0 +1,166 @@
+"""The command line as users run it: exit codes, formats, selection, errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from kspm_lint.cli import main
+from tests.conftest import ROOT
+
+INSECURE = ROOT / "examples" / "insecure"
+HARDENED = ROOT / "examples" / "hardened"
+
+PRIVILEGED_POD = """\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+  namespace: apps
+spec:
+  containers:
+    - name: app
+      image: nginx:1.25
+      securityContext:
+        privileged: true
+"""
+
+
+def invoke(*args: str, input: str | None = None):
+    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+
+
+def test_findings_exit_1_with_grouped_text_and_summary():
+    result = invoke(str(INSECURE), "--no-color")
+    assert result.exit_code == 1
+    assert "examples/insecure/web-deployment.yaml:29:13: critical privileged-container" in result.output
+    last = result.output.strip().splitlines()[-1]
+    assert last.startswith("3 files, 4 resources, ") and "critical" in last
+
+
+def test_hardened_examples_pass():
+    result = invoke(str(HARDENED))
+    assert result.exit_code == 0, result.output
+    assert "0 findings" in result.output
+
+
+def test_json_is_the_documented_shape(tmp_path):
+    path = tmp_path / "pod.yaml"
+    path.write_text(PRIVILEGED_POD)
+    result = invoke("--format", "json", "--select", "privileged-container", str(path))
+    assert result.exit_code == 1
+    data = json.loads(result.output)
+    assert set(data) >= {"version", "findings", "summary"}
+    finding = data["findings"][0]
+    assert {k: finding[k] for k in ("rule", "severity", "line", "column", "end_line", "end_column",
+                                    "container", "path", "suppressed", "suppression_reason")} == {
+        "rule": "privileged-container", "severity": "critical", "line": 11, "column": 9,
+        "end_line": 11, "end_column": 25, "container": "app",
+        "path": "spec.containers[0].securityContext.privileged", "suppressed": False,
+        "suppression_reason": None,
+    }
+    assert finding["resource"] == {"kind": "Pod", "namespace": "apps", "name": "p"}
+    assert finding["file"].endswith("pod.yaml")
+    assert data["summary"]["by_severity"]["critical"] == 1
+
+
+def test_stdin_and_files_together(tmp_path):
+    path = tmp_path / "pod.yaml"
+    path.write_text(PRIVILEGED_POD)
+    result = invoke("--select", "privileged-container", "-q", "--no-color", str(path), "-", input=PRIVILEGED_POD)
+    assert result.exit_code == 1
+    assert "<stdin>:11:9:" in result.output
+    assert result.output.count("privileged-container") == 2
+
+
+def test_select_ignore_and_fail_on():
+    result = invoke("--select", "host-port", str(INSECURE))
+    assert result.exit_code == 1 and "host-port" in result.output
+    result = invoke("--select", "host-port", "--fail-on", "high", str(INSECURE))
+    assert result.exit_code == 0
+    result = invoke("--select", "pss:baseline", "--ignore", "host-port,privileged-container",
+                    "--format", "json", str(INSECURE))
+    rules = {f["rule"] for f in json.loads(result.output)["findings"]}
+    assert "host-port" not in rules and "privileged-container" not in rules and "host-namespaces" in rules
+
+
+def test_unknown_selector_is_usage_error():
+    result = CliRunner().invoke(main, ["--select", "no-such-rule", str(INSECURE)])
+    assert result.exit_code == 2
+    assert "matches no rule" in result.output
+
+
+def test_no_objects_is_said_and_fail_on_empty(tmp_path):
+    (tmp_path / "values.yaml").write_text("replicaCount: 1\n")
+    result = CliRunner().invoke(main, [str(tmp_path)])
+    assert result.exit_code == 0
+    assert "no Kubernetes objects found" in result.output
+    result = CliRunner().invoke(main, ["--fail-on-empty", str(tmp_path)])
+    assert result.exit_code == 2
+
+
+def test_broken_file_is_a_finding_and_others_still_linted(tmp_path):
+    (tmp_path / "a-broken.yaml").write_text("apiVersion: v1\nkind: Pod\nmetadata: [\n")
+    (tmp_path / "b-pod.yaml").write_text(PRIVILEGED_POD)
+    result = invoke("--format", "json", str(tmp_path))
+    findings = json.loads(result.output)["findings"]
+    assert ("yaml-syntax", 4) in {(f["rule"], f["line"]) for f in findings}
+    assert "privileged-container" in {f["rule"] for f in findings}
+
+
+def test_list_rules_and_explain():
+    result = invoke("--list-rules")
+    assert result.exit_code == 0
+    assert "run-as-non-root" in result.output and "RULE" in result.output.splitlines()[0]
+    rows = json.loads(invoke("--list-rules", "--format", "json").output)
+    assert {"id", "severity", "category", "fix", "title"} <= set(rows[0])
+    result = invoke("--explain", "run-as-non-root")
+    assert result.exit_code == 0
+    for heading in ("What and why:", "How to fix:", "References:"):
+        assert heading in result.output
+    result = CliRunner().invoke(main, ["--explain", "run-as-root"])
+    assert result.exit_code == 2 and "did you mean" in result.output
+
+
+def test_custom_rule_directory(tmp_path):
+    rules = tmp_path / "policies"
+    rules.mkdir()
+    (rules / "no-team-label.yaml").write_text(
+        "id: no-team-label\ntitle: Workload has no team label\nseverity: low\ncategory: workload-hardening\n"
+        "description: Every object needs an owning team.\nremediation: Add metadata.labels.team.\n"
+        "check:\n  scope: resource\n  when:\n    - path: metadata.labels.team\n      op: absent\n"
+        "  message: \"{kind} '{name}' has no team label\"\n"
+    )
+    path = tmp_path / "pod.yaml"
+    path.write_text(PRIVILEGED_POD)
+    result = invoke("--rules-dir", str(rules), "--select", "no-team-label", "--format", "json", str(path))
+    finding = json.loads(result.output)["findings"][0]
+    assert (finding["rule"], finding["line"], finding["message"]) == ("no-team-label", 3, "Pod 'p' has no team label")
+
+
+@pytest.mark.parametrize(
+    ("check", "line", "message"),
+    [
+        ("  when:\n    - path: 'metadata.[['\n      op: exists\n", 10, "bad jsonpath"),
+        ("  when:\n    - path: metadata.name\n      op: looks-like\n", 11, "unknown operator 'looks-like'"),
+    ],
+)
+def test_bad_custom_rule_names_file_and_line(tmp_path, check, line, message):
+    rules = tmp_path / "policies"
+    rules.mkdir()
+    (rules / "bad.yaml").write_text(
+        "id: bad\ntitle: Bad\nseverity: low\ncategory: workload-hardening\n"
+        "description: Something.\nremediation: Fix it.\ncheck:\n  scope: resource\n  message: m\n" + check
+    )
+    result = CliRunner().invoke(main, ["--rules-dir", str(rules), str(INSECURE)])
+    assert result.exit_code == 2
+    assert f"bad.yaml:{line}:" in result.output and message in result.output
+
+
+def test_console_script_runs_as_a_process():
+    result = subprocess.run([sys.executable, "-m", "kspm_lint", "--version"], capture_output=True, text=True)
+    assert result.returncode == 0 and "kspm-lint" in result.stdout
