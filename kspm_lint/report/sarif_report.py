@@ -1,0 +1,393 @@
+"""``--format sarif``: SARIF 2.1.0 for GitHub code scanning and other SARIF viewers.
+
+Built with sarif-om's object model and serialised by a small walker below: sarif-om's
+classes are attrs classes whose fields record the schema's camelCase name in their
+metadata, but the package ships no serializer. Exactly one run per log (code scanning
+rejects several runs of one tool and category), results capped at code scanning's
+per-run maximum, fingerprints that survive unrelated edits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import Counter
+from typing import Any
+
+import attr
+import sarif_om as om
+
+from kspm_lint import __version__
+from kspm_lint.engine.catalog import Rule
+from kspm_lint.findings import Finding, Severity
+from kspm_lint.location import Span, format_path
+from kspm_lint.report import Report
+from kspm_lint.report.locations import (
+    HOMEPAGE,
+    SARIF_LEVEL,
+    SECURITY_SEVERITY,
+    by_severity,
+    file_uri,
+    repo_relative,
+    repo_root,
+    rule_url,
+)
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+SRCROOT = "%SRCROOT%"
+FINGERPRINT_KEY = "kspmLintFindingIdentity/v1"
+MAX_RESULTS = 25_000  # code scanning rejects a run with more results
+MAX_TAGS = 10  # code scanning keeps only the first 10 tags of a rule
+CONTAINER_LISTS = ("containers", "initContainers", "ephemeralContainers")
+
+
+# --- serialisation -----------------------------------------------------------------
+
+# sarif-om 1.0.4 names suppression.status "state": the schema (additionalProperties:
+# false) would reject it, so it is renamed here.
+_RENAMES = {(om.Suppression, "state"): "status"}
+
+
+def to_json_data(value: Any) -> Any:
+    """sarif-om objects to plain JSON data with the schema's property names.
+
+    Fields left at sarif-om's placeholder defaults (``None``, the ``-1`` "unset"
+    numbers, the factory-made lists) are dropped; explicit values are kept.
+    """
+    if attr.has(type(value)):
+        out: dict[str, Any] = {}
+        for field in attr.fields(type(value)):
+            item = getattr(value, field.name)
+            if item is None or _is_placeholder(field, item):
+                continue
+            name = _RENAMES.get((type(value), field.name), field.metadata.get("schema_property_name", field.name))
+            out[name] = to_json_data(item)
+        return out
+    if isinstance(value, dict):
+        return {str(k): to_json_data(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_json_data(v) for v in value]
+    return value
+
+
+def _is_placeholder(field: attr.Attribute, value: Any) -> bool:
+    default = field.default
+    if isinstance(default, attr.Factory):  # type: ignore[arg-type]
+        return value == default.factory()
+    return isinstance(default, (int, float)) and not isinstance(default, bool) and default < 0 and value == default
+
+
+# --- rules -------------------------------------------------------------------------
+
+
+def _pascal(rule_id: str) -> str:
+    return "".join(part.capitalize() for part in rule_id.split("-"))
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _is_code(paragraph: str) -> bool:
+    lines = paragraph.splitlines()
+    if any(line[:1] in (" ", "\t") for line in lines):
+        return True
+    return len(lines) > 1 and re.match(r"^[A-Za-z0-9_.-]+:(\s|$)", lines[0]) is not None
+
+
+def remediation_markdown(text: str) -> str:
+    """Rule remediation text to markdown: prose paragraphs joined, YAML kept fenced."""
+    blocks: list[str] = []
+    for paragraph in text.strip().split("\n\n"):
+        if _is_code(paragraph):
+            blocks.append("```yaml\n" + paragraph.rstrip() + "\n```")
+        else:
+            blocks.append(_one_line(paragraph))
+    return "\n\n".join(blocks)
+
+
+def _framework_tags(rule: Rule) -> list[str]:
+    tags: list[str] = []
+    if rule.pss_level:
+        tags.append(f"pss-{rule.pss_level}")
+    for cis in _as_list(rule.frameworks.get("cis")):
+        tags.append(f"cis-{cis}")
+    for technique in _as_list(rule.frameworks.get("mitre")):
+        tags.append(f"mitre-{str(technique).split()[0]}")
+    return tags
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+def _help(rule: Rule) -> om.MultiformatMessageString:
+    references = "\n".join(f"- {ref}" for ref in rule.references)
+    markdown = [f"**{rule.title}** ({rule.severity.label})", "", _one_line(rule.description), "",
+                "## Remediation", "", remediation_markdown(rule.remediation)]
+    text = [rule.title, "", _one_line(rule.description), "", "Remediation:", rule.remediation.strip()]
+    if rule.fix and rule.fix.get("safety") in ("safe", "unsafe"):
+        how = "kspm-lint --fix" if rule.fix["safety"] == "safe" else "kspm-lint --fix --unsafe-fixes"
+        markdown += ["", "## Automatic fix", "", f"`{how}`: {_one_line(str(rule.fix.get('description', '')))}"]
+        text += ["", f"Automatic fix ({how}): {_one_line(str(rule.fix.get('description', '')))}"]
+    if references:
+        markdown += ["", "## References", "", references]
+        text += ["", "References:", references]
+    return om.MultiformatMessageString(text="\n".join(text), markdown="\n".join(markdown))
+
+
+def rule_descriptor(rule: Rule) -> om.ReportingDescriptor:
+    tags = ["security", "kubernetes", rule.category, *_framework_tags(rule)]
+    properties: dict[str, Any] = {
+        "tags": list(dict.fromkeys(tags))[:MAX_TAGS],
+        "security-severity": SECURITY_SEVERITY[rule.severity],
+        "precision": "high",
+        "severity": rule.severity.label,
+        "category": rule.category,
+    }
+    if rule.frameworks:
+        properties["frameworks"] = rule.frameworks
+    if rule.equivalents:
+        properties["equivalents"] = rule.equivalents
+    if rule.fix_safety in ("safe", "unsafe"):
+        properties["fix"] = rule.fix_safety
+    return om.ReportingDescriptor(
+        id=rule.id,
+        name=_pascal(rule.id),
+        short_description=om.MultiformatMessageString(text=rule.title),
+        full_description=om.MultiformatMessageString(text=_one_line(rule.description)[:1024]),
+        help=_help(rule),
+        help_uri=rule_url(rule.id, rule.references),
+        default_configuration=om.ReportingConfiguration(level=SARIF_LEVEL[rule.severity]),
+        properties=properties,
+    )
+
+
+def _unknown_descriptor(rule_id: str, severity: Severity) -> om.ReportingDescriptor:
+    """A finding whose rule is not in the run's rule list still needs a rules[] entry."""
+    return om.ReportingDescriptor(
+        id=rule_id,
+        name=_pascal(rule_id),
+        short_description=om.MultiformatMessageString(text=rule_id),
+        full_description=om.MultiformatMessageString(text=f"kspm-lint rule {rule_id}"),
+        help=om.MultiformatMessageString(text=f"See kspm-lint --explain {rule_id}"),
+        help_uri=rule_url(rule_id),
+        default_configuration=om.ReportingConfiguration(level=SARIF_LEVEL[severity]),
+        properties={"tags": ["security", "kubernetes"], "security-severity": SECURITY_SEVERITY[severity]},
+    )
+
+
+# --- results -----------------------------------------------------------------------
+
+
+def _region(span: Span, explicit_end: bool = False) -> om.Region:
+    """SARIF regions are 1-based with an exclusive end column, like Span.
+
+    A result region that ends at column 1 of a later line is reported as ending on the
+    line before (so viewers do not highlight a line that is not part of it).
+    """
+    line, column, end_line, end_column = span.line, span.column, span.end_line, span.end_column
+    if (end_line, end_column) < (line, column):
+        end_line, end_column = line, column
+    if not explicit_end and end_column == 1 and end_line > line:
+        end_line, end_column = end_line - 1, None
+    return om.Region(start_line=line, start_column=column, end_line=end_line, end_column=end_column)
+
+
+def _artifact(file: str) -> om.ArtifactLocation:
+    relative = repo_relative(file)
+    if relative is not None:
+        return om.ArtifactLocation(uri=_uri_path(relative), uri_base_id=SRCROOT)
+    if file in ("<stdin>", "-"):
+        return om.ArtifactLocation(uri="stdin")
+    return om.ArtifactLocation(uri=file_uri(file))
+
+
+def _uri_path(relative: str) -> str:
+    from urllib.parse import quote
+
+    return quote(relative)
+
+
+def _location(finding: Finding) -> om.Location:
+    logical = None
+    if finding.resource is not None:
+        qualified = str(finding.resource)
+        if finding.container:
+            qualified += f"/{finding.container}"
+        logical = [om.LogicalLocation(name=finding.resource.name, fully_qualified_name=qualified,
+                                      kind="resource")]
+    return om.Location(
+        physical_location=om.PhysicalLocation(artifact_location=_artifact(finding.file),
+                                              region=_region(finding.span)),
+        logical_locations=logical,
+    )
+
+
+def _related(finding: Finding) -> list[om.Location] | None:
+    """``finding.extra["related"]``: other objects a finding involves (items with
+    ``file``, ``span`` and ``message``, as attributes or dict keys)."""
+    related = finding.extra.get("related") if isinstance(finding.extra, dict) else None
+    if not related:
+        return None
+    out: list[om.Location] = []
+    for number, item in enumerate(related, start=1):
+        get = item.get if isinstance(item, dict) else lambda key, i=item: getattr(i, key, None)
+        file, span, message = get("file"), get("span"), get("message")
+        if not file or span is None:
+            continue
+        out.append(om.Location(
+            id=number,
+            physical_location=om.PhysicalLocation(artifact_location=_artifact(file), region=_region(span)),
+            message=om.Message(text=str(message)) if message else None,
+        ))
+    return out or None
+
+
+def identity(finding: Finding) -> str:
+    """What makes a finding the same finding across commits: rule, file, resource,
+    container and field path, never the line. Container list indexes are replaced by
+    the container's name, so reordering containers keeps identities."""
+    path: list[Any] = list(finding.path)
+    if finding.container:
+        for index in range(1, len(path)):
+            if isinstance(path[index], int) and path[index - 1] in CONTAINER_LISTS:
+                path[index] = f"name={finding.container}"
+    resource = finding.resource
+    parts = [finding.rule, repo_relative(finding.file) or finding.file,
+             resource.kind if resource else "", resource.namespace if resource else "",
+             resource.name if resource else "", finding.container or "", format_path(tuple(path))]
+    if resource is None and not finding.path:
+        parts.append(finding.message)  # e.g. yaml-syntax: nothing else tells two apart
+    return "\x1f".join(parts)
+
+
+def fingerprints(findings: list[Finding]) -> list[dict[str, str]]:
+    """Per finding: our identity hash, also as ``primaryLocationLineHash``, the one key
+    code scanning reads (upload-sarif only computes its line-content hash when absent).
+    Equal identities are told apart by occurrence number, in file order."""
+    seen: Counter[str] = Counter()
+    out: list[dict[str, str]] = []
+    for finding in findings:
+        digest = hashlib.sha256(identity(finding).encode("utf-8")).hexdigest()[:32]
+        seen[digest] += 1
+        value = f"{digest}:{seen[digest]}"
+        out.append({FINGERPRINT_KEY: value, "primaryLocationLineHash": value})
+    return out
+
+
+def _suppression(finding: Finding) -> om.Suppression:
+    origin = finding.extra.get("suppression_origin") if isinstance(finding.extra, dict) else None
+    if origin is None:  # until the engine records it: config ignores default to this reason
+        origin = "config" if finding.suppression_reason == "config ignore" else "comment"
+    kind = "external" if origin == "config" else "inSource"
+    return om.Suppression(kind=kind, state="accepted", justification=finding.suppression_reason or None)
+
+
+def _fixes(finding: Finding) -> list[om.Fix] | None:
+    fix = finding.fix
+    edits = getattr(fix, "edits", None) if fix is not None else None
+    if not edits or not getattr(fix, "applicable", True):
+        return None
+    replacements = [
+        om.Replacement(
+            deleted_region=_region(Span(e.line, e.column, e.end_line, e.end_column), explicit_end=True),
+            inserted_content=om.ArtifactContent(text=e.text),
+        )
+        for e in sorted(edits, key=lambda e: (e.line, e.column, e.end_line, e.end_column))
+    ]
+    description = str(getattr(fix, "description", "") or f"Fix {finding.rule}")
+    if getattr(fix, "safety", "safe") == "unsafe":
+        description += " (unsafe: may change runtime behaviour; review before applying)"
+    return [om.Fix(description=om.Message(text=description),
+                   artifact_changes=[om.ArtifactChange(artifact_location=_artifact(finding.file),
+                                                       replacements=replacements)])]
+
+
+def _result(finding: Finding, rule_index: int, fingerprint: dict[str, str]) -> om.Result:
+    properties: dict[str, Any] = {"severity": finding.severity.label}
+    if finding.resource is not None:
+        properties["resource"] = finding.resource.as_dict()
+    if finding.container:
+        properties["container"] = finding.container
+    if finding.path:
+        properties["path"] = format_path(finding.path)
+    return om.Result(
+        rule_id=finding.rule,
+        rule_index=rule_index,
+        level=SARIF_LEVEL[finding.severity],
+        kind="fail",
+        message=om.Message(text=finding.message),
+        locations=[_location(finding)],
+        related_locations=_related(finding),
+        partial_fingerprints=fingerprint,
+        suppressions=[_suppression(finding)] if finding.suppressed else None,
+        fixes=_fixes(finding),
+        properties=properties,
+    )
+
+
+# --- the log -----------------------------------------------------------------------
+
+
+def _descriptors(report: Report) -> tuple[list[om.ReportingDescriptor], dict[str, int]]:
+    rules = sorted(report.rules, key=lambda r: r.id)
+    descriptors = [rule_descriptor(r) for r in rules]
+    index = {r.id: i for i, r in enumerate(rules)}
+    for finding in sorted(report.findings, key=lambda f: f.rule):
+        if finding.rule not in index:
+            index[finding.rule] = len(descriptors)
+            descriptors.append(_unknown_descriptor(finding.rule, finding.severity))
+    return descriptors, index
+
+
+def category_id(category: str | None) -> str | None:
+    """code scanning reads ``automationDetails.id`` as ``category/run-id``: an id
+    without a slash would be all run-id and no category, so one is appended."""
+    if not category:
+        return None
+    return category if category.endswith("/") else category + "/"
+
+
+def build_log(report: Report) -> om.SarifLog:
+    descriptors, index = _descriptors(report)
+    findings = sorted(report.findings, key=lambda f: f.sort_key)
+    pairs = list(zip(findings, fingerprints(findings), strict=True))
+    notifications = None
+    if len(findings) > MAX_RESULTS:
+        kept = {id(f) for f in by_severity(findings)[:MAX_RESULTS]}
+        notifications = [om.Notification(
+            level="warning",
+            message=om.Message(text=f"{len(findings)} results; only the {MAX_RESULTS} most severe are included "
+                                    "(GitHub code scanning rejects more per run)"),
+        )]
+        pairs = [(f, fp) for f, fp in pairs if id(f) in kept]
+    results = [_result(f, index[f.rule], fp) for f, fp in pairs]
+    driver = om.ToolComponent(
+        name="kspm-lint",
+        version=__version__,
+        semantic_version=__version__,
+        information_uri=HOMEPAGE,
+        rules=descriptors,
+    )
+    category = category_id(report.options.get("sarif_category"))
+    run = om.Run(
+        tool=om.Tool(driver=driver),
+        results=results,
+        column_kind="unicodeCodePoints",
+        original_uri_base_ids={SRCROOT: om.ArtifactLocation(uri=file_uri(repo_root(), directory=True))},
+        automation_details=om.RunAutomationDetails(id=category) if category else None,
+        invocations=[om.Invocation(execution_successful=True, tool_execution_notifications=notifications)],
+        properties={"summary": {"files": report.files, "resources": report.resources,
+                                "findings": len(report.active),
+                                "suppressed": len(report.findings) - len(report.active),
+                                "failOn": report.fail_on.label, "failed": bool(report.failing)}},
+    )
+    return om.SarifLog(version="2.1.0", schema_uri=SCHEMA_URI, runs=[run])
+
+
+def render(report: Report) -> str:
+    return json.dumps(to_json_data(build_log(report)), indent=2, ensure_ascii=False) + "\n"
