@@ -11,6 +11,7 @@ from kspm_lint.discovery import STDIN, Target, discover
 from kspm_lint.engine.catalog import Rule, load_rules, select_rules
 from kspm_lint.engine.runner import Linter, LintOptions
 from kspm_lint.findings import Finding, Severity
+from kspm_lint.parallel import lint_in_workers, use_workers
 from kspm_lint.parsing.document import ParsedFile
 from kspm_lint.parsing.loader import parse_bytes, parse_file
 from kspm_lint.report import Report
@@ -55,6 +56,14 @@ def parse_target(target: Target) -> ParsedFile:
     return parse_file(target.path, target.display)
 
 
+def _lint_target(linter: Linter, target: Target, keep: list[ParsedFile] | None = None):
+    parsed = parse_target(target)
+    file_findings, count, non_k8s = linter.lint_file(parsed)
+    if keep is not None:
+        keep.append(parsed)
+    return parsed.path, file_findings, count, non_k8s
+
+
 def prepare(settings: Settings, config: Config) -> tuple[Linter, list[Rule], dict[str, Rule]]:
     """Load rules and build the linter (raises RuleError / ValueError on bad input)."""
     all_rules = load_rules(settings.rules_dirs)
@@ -72,21 +81,27 @@ def prepare(settings: Settings, config: Config) -> tuple[Linter, list[Rule], dic
 
 
 def lint_paths(paths: Iterable[str], settings: Settings, config: Config,
-               progress: Callable[[int, int], None] | None = None) -> LintRun:
+               progress: Callable[[int, int], None] | None = None, keep_parsed: bool = True) -> LintRun:
+    """Lint every manifest under ``paths``.
+
+    ``keep_parsed=False`` lets a large run use every core (parsed documents stay in the
+    worker processes); fixes need them, so ``--fix``/``--diff`` keep them.
+    """
     linter, rules, _ = prepare(settings, config)
     targets = list(discover(paths, settings.exclude))
     findings: list[Finding] = []
     parsed_files: list[ParsedFile] = []
     skipped: dict[str, int] = {}
     resources = 0
-    for number, target in enumerate(targets, start=1):
-        parsed = parse_target(target)
-        file_findings, count, non_k8s = linter.lint_file(parsed)
+    if keep_parsed or not use_workers(targets):
+        results = (_lint_target(linter, target, parsed_files) for target in targets)
+    else:
+        results = lint_in_workers(linter, targets)
+    for number, (display, file_findings, count, non_k8s) in enumerate(results, start=1):
         findings.extend(file_findings)
-        parsed_files.append(parsed)
         resources += count
         if non_k8s:
-            skipped[parsed.path] = non_k8s
+            skipped[display] = non_k8s
         if progress is not None:
             progress(number, len(targets))
     linter.finish(findings)

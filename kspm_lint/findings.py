@@ -29,7 +29,7 @@ class Severity(IntEnum):
         return self.name.lower()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ResourceRef:
     kind: str
     namespace: str
@@ -44,7 +44,7 @@ class ResourceRef:
         return f"{self.kind}/{self.name}"
 
 
-@dataclass
+@dataclass(slots=True)
 class Finding:
     rule: str
     severity: Severity

@@ -8,7 +8,7 @@ PathElement = str | int
 Path = tuple[PathElement, ...]
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Span:
     """A region of a file. All four numbers are 1-based; the end is exclusive."""
 

@@ -71,6 +71,10 @@ class PodSpec:
         return self.data.get("hostUsers") is False
 
     def containers(self) -> list[Container]:
+        """Init, regular and ephemeral containers, in that order (computed once)."""
+        cached = self.__dict__.get("_containers")
+        if cached is not None:
+            return cached
         found: list[Container] = []
         for list_name in CONTAINER_LISTS:
             items = self.data.get(list_name)
@@ -79,6 +83,7 @@ class PodSpec:
             for index, item in enumerate(items):
                 if isinstance(item, dict):
                     found.append(Container(item, self.path + (list_name, index), list_name, index))
+        self.__dict__["_containers"] = found
         return found
 
     def volumes(self) -> list[tuple[int, dict[str, Any]]]:

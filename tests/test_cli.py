@@ -145,8 +145,8 @@ def test_custom_rule_directory(tmp_path):
 @pytest.mark.parametrize(
     ("check", "line", "message"),
     [
-        ("  when:\n    - path: 'metadata.[['\n      op: exists\n", 10, "bad jsonpath"),
-        ("  when:\n    - path: metadata.name\n      op: looks-like\n", 11, "unknown operator 'looks-like'"),
+        ("  when:\n    - path: 'metadata.[['\n      op: exists\n", 11, "bad jsonpath"),
+        ("  when:\n    - path: metadata.name\n      op: looks-like\n", 12, "unknown operator 'looks-like'"),
     ],
 )
 def test_bad_custom_rule_names_file_and_line(tmp_path, check, line, message):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import yaml
 
 from kspm_lint.location import Span
@@ -9,7 +11,23 @@ from kspm_lint.parsing.document import Document, ParsedFile, ParseProblem
 from kspm_lint.parsing.nodes import Builder, NodeError, next_document_offset
 from kspm_lint.parsing.source import SourceError, decode, read_source
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_resolver = yaml.resolver.Resolver()
+
+
+@lru_cache(maxsize=65536)
+def _plain_scalar_tag(value: str) -> str:
+    return _resolver.resolve(yaml.ScalarNode, value, (True, False))
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """The C loader with tag resolution of plain scalars memoised: manifests repeat the
+    same keys and values endlessly, and resolution is the composer's Python hot spot."""
+
+    def resolve(self, kind, value, implicit):
+        if kind is yaml.ScalarNode and implicit[0]:
+            return _plain_scalar_tag(value)
+        return super().resolve(kind, value, implicit)
 MAX_RESYNCS = 50
 
 
@@ -51,7 +69,7 @@ def _parse_chunk(text: str, documents: list[Document], problems: list[ParseProbl
             root = loader.get_node()
             if root is None:
                 continue
-            builder = Builder()
+            builder = Builder(may_alias="*" in text)
             try:
                 data = builder.build(root)
             except NodeError as exc:

@@ -130,12 +130,13 @@ def _span(node: yaml.Node) -> Span:
 class Builder:
     """Construct data for one document, collecting duplicate keys on the way."""
 
-    def __init__(self) -> None:
+    def __init__(self, may_alias: bool = True) -> None:
         self.duplicates: list[DuplicateKey] = []
+        self.may_alias = may_alias  # no "*" in the text means no alias: skip the bomb check
 
     def build(self, root: yaml.Node) -> Any:
         try:
-            total = expanded_size(root)
+            total = expanded_size(root) if self.may_alias else 0
         except RecursionError:
             raise NodeError("document is nested too deeply to be a manifest", _span(root)) from None
         if total > MAX_EXPANDED_NODES:
@@ -159,19 +160,29 @@ class Builder:
         return self._mapping(node)
 
     def _mapping(self, node: yaml.MappingNode) -> dict[str, Any]:
-        seen: dict[str, int] = {}
-        has_merge = False
+        result: dict[str, Any] = {}
+        first_lines: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
+                return self._merged_mapping(node)
+            key = key_text(key_node)
+            if key in result:
+                self.duplicates.append(DuplicateKey(key, _span(key_node), first_lines[key]))
+            else:
+                first_lines[key] = key_node.start_mark.line + 1
+            result[key] = self._value(value_node)
+        return result
+
+    def _merged_mapping(self, node: yaml.MappingNode) -> dict[str, Any]:
+        first_lines: dict[str, int] = {}
         for key_node, _ in node.value:
             if key_node.tag == _MERGE:
-                has_merge = True
                 continue
             key = key_text(key_node)
-            line = key_node.start_mark.line + 1
-            if key in seen:
-                self.duplicates.append(DuplicateKey(key, _span(key_node), seen[key]))
-            seen[key] = line
-        if not has_merge:
-            return {key_text(k): self._value(v) for k, v in node.value}
+            if key in first_lines:
+                self.duplicates.append(DuplicateKey(key, _span(key_node), first_lines[key]))
+            else:
+                first_lines[key] = key_node.start_mark.line + 1
         return {key: self._value(v) for key, (_, v) in effective_pairs(node).items()}
 
 

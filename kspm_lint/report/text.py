@@ -22,8 +22,8 @@ def render(report: Report, color: bool = False, quiet: bool = False) -> str:
         return f"{code}{text}{_RESET}" if color else text
 
     lines: list[str] = []
-    shown = [f for f in report.findings if not f.suppressed]
-    for file, group in groupby(sorted(shown, key=lambda f: f.sort_key), key=lambda f: f.file):
+    shown = [f for f in report.findings if not f.suppressed]  # already sorted by file and line
+    for file, group in groupby(shown, key=lambda f: f.file):
         if not quiet:
             lines.append(paint(_BOLD, file))
         for finding in group:
