@@ -37,18 +37,19 @@ def _resolve(git, repo, ref: str):
     try:
         return repo.commit(ref)
     except (git.BadName, git.BadObject, ValueError, git.GitCommandError):
-        hint = ""
-        if _is_shallow(git, repo):
-            hint = (" (this clone is shallow: fetch the base first, e.g. `git fetch --depth=1 origin <branch>`, "
-                    "or check out with fetch-depth: 0)")
-        raise GitError(f"--changed-since: unknown git revision '{ref}'{hint}") from None
+        raise GitError(f"--changed-since: unknown git revision '{ref}'{_shallow_hint(git, repo)}") from None
 
 
-def _is_shallow(git, repo) -> bool:
+def _shallow_hint(git, repo) -> str:
+    """CI checkouts are often shallow, and then the base commit is simply not there."""
     try:
-        return repo.git.rev_parse("--is-shallow-repository").strip() == "true"
+        shallow = repo.git.rev_parse("--is-shallow-repository").strip() == "true"
     except git.GitCommandError:
-        return False
+        shallow = False
+    if not shallow:
+        return ""
+    return (" (this clone is shallow: fetch the base first, e.g. `git fetch --depth=1 origin <branch>`, "
+            "or check out with fetch-depth: 0)")
 
 
 def changed_files(ref: str) -> list[str]:
@@ -67,7 +68,8 @@ def changed_files(ref: str) -> list[str]:
             changed.add(diff.b_path or diff.a_path)
         changed.update(repo.untracked_files)
     except git.GitCommandError as exc:
-        raise GitError(f"--changed-since: git failed: {exc.stderr.strip() or exc}") from None
+        detail = (exc.stderr or "").strip().removeprefix("stderr:").strip(" '\n") or str(exc)
+        raise GitError(f"--changed-since: git failed: {detail}{_shallow_hint(git, repo)}") from None
     return sorted(p for p in (os.path.join(root, path) for path in changed) if os.path.isfile(p))
 
 
