@@ -43,7 +43,7 @@ def _fail(message: str) -> None:
 
 
 @click.command(epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, allow_dash=True))
 @click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
               help="Output format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
@@ -70,6 +70,7 @@ def _fail(message: str) -> None:
 @click.option("--list-rules", is_flag=True, help="List the rules and exit.")
 @click.option("--explain", metavar="RULE", help="Explain a rule and exit.")
 @click.option("--no-color", is_flag=True, help="No colours (also: NO_COLOR environment variable).")
+@click.option("--statistics", is_flag=True, help="Print a count of findings per rule instead of the findings.")
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only, no headers or summary.")
 @click.option("-v", "--verbose", is_flag=True, help="Say which files and documents were skipped and why.")
 @click.version_option(__version__, "-V", "--version", prog_name="kspm-lint")
@@ -77,7 +78,8 @@ def main(paths: tuple[str, ...], fmt: str, output: str | None, select: tuple[str
          ignore: tuple[str, ...], fail_on: str | None, fail_on_empty: bool, config_path: str | None,
          rules_dir: tuple[str, ...], exclude: tuple[str, ...], no_inline_suppressions: bool,
          fix: bool, unsafe_fixes: bool, diff: bool, sarif_category: str | None, changed_since: str | None,
-         list_rules: bool, explain: str | None, no_color: bool, quiet: bool, verbose: bool) -> None:
+         list_rules: bool, explain: str | None, no_color: bool, statistics: bool, quiet: bool,
+         verbose: bool) -> None:
     """Lint Kubernetes manifests for security-posture problems.
 
     PATHS are files or directories (YAML/JSON, multi-document, List kinds); "-"
@@ -141,7 +143,12 @@ def main(paths: tuple[str, ...], fmt: str, output: str | None, select: tuple[str
         and sys.stdout.isatty()
     from kspm_lint.report import render
 
-    text = render(report, fmt, color=color, quiet=quiet)
+    if statistics and fmt == "text":
+        from kspm_lint.report.text import statistics as render_statistics
+
+        text = render_statistics(report)
+    else:
+        text = render(report, fmt, color=color, quiet=quiet)
     if output:
         from kspm_lint.fsutil import atomic_write_text
 

@@ -51,3 +51,19 @@ def summary_line(report: Report) -> str:
     if suppressed:
         text += f", {suppressed} suppressed"
     return text
+
+
+def statistics(report: Report) -> str:
+    """``--statistics``: findings per rule, most frequent first, with fix availability."""
+    from collections import Counter
+
+    counts = Counter(f.rule for f in report.active)
+    rules = {r.id: r for r in report.rules}
+    lines = []
+    for rule_id, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        rule = rules.get(rule_id)
+        severity = rule.severity.label if rule else ""
+        fix = rule.fix_safety if rule and rule.fix_safety in ("safe", "unsafe") else "-"
+        lines.append(f"{count:>6}  {rule_id:<34} {severity:<8} fix: {fix}")
+    lines.append(summary_line(report))
+    return "\n".join(lines) + "\n"
