@@ -31,6 +31,22 @@ def _who(container: Container | None) -> str:
     return f"container '{container.name}'" if container else "pod"
 
 
+GOOD_PROFILE_TYPES = ("RuntimeDefault", "Localhost")
+
+
+def bad_profile_types(pod: PodSpec, field: str, label: str) -> Iterator[Violation]:
+    """Each written seccompProfile / appArmorProfile (pod and containers, no precedence)
+    whose type is not RuntimeDefault or Localhost; a profile without a type fails too."""
+    for path, context, container in security_contexts(pod):
+        if context.get(field) is None:
+            continue
+        kind = mapping(context[field]).get("type")
+        if kind not in GOOD_PROFILE_TYPES:
+            where = path + (field, "type") if kind else path + (field,)
+            yield Violation(where, f"{_who(container)} sets {label} profile type '{kind or ''}' "
+                            "(use RuntimeDefault or Localhost)", container.name if container else None)
+
+
 @check("host_namespaces")
 def host_namespaces(ctx: CheckContext) -> Iterator[Violation]:
     pod = ctx.pod
@@ -109,14 +125,7 @@ def apparmor_unconfined(ctx: CheckContext) -> Iterator[Violation]:
         yield Violation(meta_path + ("annotations", key),
                         f"AppArmor profile '{value}' for container '{target}' is not allowed "
                         "(use runtime/default or localhost/<profile>)", target)
-    for path, context, container in security_contexts(pod):
-        if "appArmorProfile" not in context or context["appArmorProfile"] is None:
-            continue
-        kind = mapping(context["appArmorProfile"]).get("type")
-        if kind not in ("RuntimeDefault", "Localhost"):
-            yield Violation(path + ("appArmorProfile", "type") if kind else path + ("appArmorProfile",),
-                            f"{_who(container)} sets AppArmor profile type '{kind or ''}' "
-                            "(use RuntimeDefault or Localhost)", container.name if container else None)
+    yield from bad_profile_types(pod, "appArmorProfile", "AppArmor")
 
 
 @check("selinux_options")
@@ -161,14 +170,7 @@ def seccomp_unconfined(ctx: CheckContext) -> Iterator[Violation]:
     pod = ctx.pod
     if pod is None:
         return
-    for path, context, container in security_contexts(pod):
-        if context.get("seccompProfile") is None:
-            continue
-        kind = mapping(context["seccompProfile"]).get("type")
-        if kind not in ("RuntimeDefault", "Localhost"):
-            where = path + ("seccompProfile", "type") if kind else path + ("seccompProfile",)
-            yield Violation(where, f"{_who(container)} sets seccomp profile type '{kind or ''}'",
-                            container.name if container else None)
+    yield from bad_profile_types(pod, "seccompProfile", "seccomp")
 
 
 @check("unsafe_sysctls")

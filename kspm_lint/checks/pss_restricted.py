@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kspm_lint.checks import check
-from kspm_lint.checks.pss_baseline import added_capabilities, mapping, unmasked_proc_mounts
+from kspm_lint.checks.pss_baseline import GOOD_PROFILE_TYPES, added_capabilities, mapping, unmasked_proc_mounts
 from kspm_lint.engine.context import CheckContext, Violation
 
 _VOLUME_SOURCES = (
@@ -102,9 +102,6 @@ def run_as_root_user(ctx: CheckContext) -> Iterator[Violation]:
                             f"container '{container.name}' runs as user 0 (root)", container.name)
 
 
-_GOOD_SECCOMP = ("RuntimeDefault", "Localhost")
-
-
 def _seccomp_type(context: dict) -> tuple[bool, object]:
     profile = context.get("seccompProfile")
     if profile is None:
@@ -119,14 +116,14 @@ def seccomp_profile_missing(ctx: CheckContext) -> Iterator[Violation]:
         return
     pod_set, pod_type = _seccomp_type(pod.security_context)
     pod_path = pod.path + ("securityContext", "seccompProfile")
-    if pod_set and pod_type not in _GOOD_SECCOMP:
+    if pod_set and pod_type not in GOOD_PROFILE_TYPES:
         yield Violation(pod_path + ("type",), f"pod seccomp profile type '{pod_type or ''}' "
                         "is not RuntimeDefault or Localhost")
     uncovered = []
     for container in pod.containers():
         own_set, own_type = _seccomp_type(container.security_context)
         if own_set:
-            if own_type not in _GOOD_SECCOMP:
+            if own_type not in GOOD_PROFILE_TYPES:
                 yield Violation(container.path + ("securityContext", "seccompProfile", "type"),
                                 f"container '{container.name}' seccomp profile type '{own_type or ''}' "
                                 "is not RuntimeDefault or Localhost", container.name)
