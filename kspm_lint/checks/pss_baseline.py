@@ -91,7 +91,7 @@ def host_path_volume(ctx: CheckContext) -> Iterator[Violation]:
     if ctx.pod is None:
         return
     for index, volume in ctx.pod.volumes():
-        if "hostPath" in volume:
+        if volume.get("hostPath") is not None:
             path = mapping(volume.get("hostPath")).get("path", "")
             yield Violation(ctx.pod.path + ("volumes", index, "hostPath"),
                             f"volume '{volume.get('name', index)}' mounts host path '{path}'")

@@ -12,14 +12,6 @@ from kspm_lint.checks import check
 from kspm_lint.checks.pss_baseline import GOOD_PROFILE_TYPES, added_capabilities, mapping, unmasked_proc_mounts
 from kspm_lint.engine.context import CheckContext, Violation
 
-_VOLUME_SOURCES = (
-    "hostPath", "emptyDir", "gcePersistentDisk", "awsElasticBlockStore", "gitRepo", "secret", "nfs",
-    "iscsi", "glusterfs", "persistentVolumeClaim", "rbd", "flexVolume", "cinder", "cephfs", "flocker",
-    "downwardAPI", "fc", "azureFile", "configMap", "vsphereVolume", "quobyte", "azureDisk",
-    "photonPersistentDisk", "projected", "portworxVolume", "scaleIO", "storageos", "csi", "ephemeral",
-    "image",
-)
-
 
 @check("restricted_volume_types")
 def restricted_volume_types(ctx: CheckContext) -> Iterator[Violation]:
@@ -29,13 +21,12 @@ def restricted_volume_types(ctx: CheckContext) -> Iterator[Violation]:
     allowed = set(ctx.params.get("allowed", []))
     for index, volume in pod.volumes():
         # A volume with no source is defaulted to emptyDir by the API server.
-        for key in volume:
-            if key in ("name",) or key in allowed:
+        for key, value in volume.items():
+            if key == "name" or key in allowed or value is None:  # a null source is no source
                 continue
-            if key in _VOLUME_SOURCES or volume[key] is not None:
-                yield Violation(pod.path + ("volumes", index, key),
-                                f"volume '{volume.get('name', index)}' uses the '{key}' volume type, "
-                                "which the restricted standard does not allow")
+            yield Violation(pod.path + ("volumes", index, key),
+                            f"volume '{volume.get('name', index)}' uses the '{key}' volume type, "
+                            "which the restricted standard does not allow")
 
 
 @check("privilege_escalation")
@@ -58,31 +49,39 @@ def privilege_escalation(ctx: CheckContext) -> Iterator[Violation]:
 
 @check("run_as_non_root")
 def run_as_non_root(ctx: CheckContext) -> Iterator[Violation]:
+    """Pod ``runAsNonRoot: true`` covers containers that leave it unset; any written value
+    other than the boolean true (false, a quoted "true") fails where it is written."""
     pod = ctx.pod
     if pod is None or pod.host_users_disabled:
         return
     pod_path = pod.path + ("securityContext", "runAsNonRoot")
     pod_value = pod.security_context.get("runAsNonRoot")
-    if pod_value is False:
-        yield Violation(pod_path, "pod sets runAsNonRoot: false")
+    if pod_value is not None and pod_value is not True:
+        yield Violation(pod_path, f"pod sets runAsNonRoot: {_shown(pod_value)}")
     unset = []
     for container in pod.containers():
         value = container.security_context.get("runAsNonRoot")
-        if value is False:
-            yield Violation(container.path + ("securityContext", "runAsNonRoot"),
-                            f"container '{container.name}' sets runAsNonRoot: false", container.name)
-        elif value is None:
+        if value is None:
             unset.append(container)
+        elif value is not True:
+            yield Violation(container.path + ("securityContext", "runAsNonRoot"),
+                            f"container '{container.name}' sets runAsNonRoot: {_shown(value)}", container.name)
     if pod_value is True or not unset:
         return
     if pod_value is None and len(unset) == len(pod.containers()):
         yield Violation(pod_path, "neither the pod nor any container sets runAsNonRoot: true")
         return
     for container in unset:
-        if pod_value is None:
-            yield Violation(container.path + ("securityContext", "runAsNonRoot"),
-                            f"container '{container.name}' does not set runAsNonRoot: true "
-                            "and the pod does not either", container.name, at=container.path)
+        yield Violation(container.path + ("securityContext", "runAsNonRoot"),
+                        f"container '{container.name}' does not set runAsNonRoot: true "
+                        "and the pod does not either", container.name, at=container.path)
+
+
+def _shown(value: object) -> str:
+    """A value as it reads in YAML: false stays false, a string is quoted."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return f'"{value}"' if isinstance(value, str) else str(value)
 
 
 def _is_root(value: object) -> bool:
