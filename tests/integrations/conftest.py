@@ -13,6 +13,7 @@ import pytest
 
 from tests.conftest import ROOT
 from tests.integrations.gitutil import Repo
+from tests.report.conftest import sarif_schema, validate_sarif  # noqa: F401  (fixtures shared with tests/report)
 
 
 @dataclass(frozen=True)
