@@ -172,8 +172,12 @@ def load_rules(extra_dirs: Iterable[str] = ()) -> dict[str, Rule]:
 
 def select_rules(rules: dict[str, Rule], select: Iterable[str], ignore: Iterable[str]) -> list[Rule]:
     """Resolve selectors: a rule id, ``all``, a category, or ``pss:baseline`` /
-    ``pss:restricted`` (restricted includes baseline, as the standard does)."""
-    chosen: dict[str, Rule] = {}
+    ``pss:restricted`` (restricted includes baseline, as the standard does).
+
+    Input rules (a file that does not parse, a duplicate key) always run unless ignored
+    by name: selecting a few posture rules must not make a broken file pass silently.
+    """
+    chosen: dict[str, Rule] = {r.id: r for r in rules.values() if r.category == "input"}
     select = list(select) or ["all"]
     for selector in select:
         matched = _match(rules, selector)
