@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from kspm_lint.location import Path
+from kspm_lint.location import Path, format_path
 
 Safety = Literal["safe", "unsafe"]
 
@@ -15,12 +16,25 @@ class PatchOp:
     """One change to a document's data. ``path`` is relative to the document root.
 
     ``op`` is ``set`` (create or replace the value, creating parent mappings),
-    ``remove`` (delete the key or list item) or ``append`` (add ``value`` to a list).
+    ``remove`` (delete the key or list item) or ``append`` (add ``value`` to a list,
+    creating it; nothing happens when an equal item is already there, so two findings
+    that both need the same ``/tmp`` volume add it once).
+    ``prune`` (remove only): when the removal empties its mapping, remove that
+    mapping's key too, so ``securityContext: {privileged: true}`` goes away whole.
     """
 
     op: Literal["set", "remove", "append"]
     path: Path
     value: Any = None
+    prune: bool = False
+
+    def describe(self) -> str:
+        """One line for people: ``set spec.x: false``."""
+        where = format_path(self.path)
+        if self.op == "remove":
+            return f"remove {where}"
+        verb = "set" if self.op == "set" else "add to"
+        return f"{verb} {where}: {json.dumps(self.value)}"
 
 
 @dataclass(frozen=True)
@@ -33,6 +47,10 @@ class TextEdit:
     end_column: int
     text: str
 
+    def as_dict(self) -> dict[str, Any]:
+        return {"line": self.line, "column": self.column, "end_line": self.end_line,
+                "end_column": self.end_column, "text": self.text}
+
 
 @dataclass
 class Fix:
@@ -44,3 +62,8 @@ class Fix:
     edits: list[TextEdit] = field(default_factory=list)  # filled in when the patch is rendered
     applicable: bool = True
     reason: str | None = None  # why it cannot be applied here (alias, Helm output, ...)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The ``fix`` object of ``--format json`` (keys are only ever added)."""
+        return {"safety": self.safety, "description": self.description, "applicable": self.applicable,
+                "reason": self.reason, "edits": [edit.as_dict() for edit in self.edits]}

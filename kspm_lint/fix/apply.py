@@ -1,0 +1,224 @@
+"""``attach_fixes`` and ``apply_fixes``: the entry points the CLI and the formats use.
+
+``attach_fixes`` gives every fixable finding its ``Fix`` (ops, and the text edits of
+that fix alone, or why it cannot be applied) for JSON, SARIF and rdjson. ``apply_fixes``
+applies the chosen safety classes file by file, all of a file's fixes together, and
+falls back to one fix at a time when the combination is refused, so one awkward
+finding never costs a file its other fixes and a file is never half-written.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from kspm_lint.findings import Finding
+from kspm_lint.fix import generators, patcher, plan
+from kspm_lint.fix.diff import unified_diff
+from kspm_lint.fix.edits import text_edits
+from kspm_lint.fix.files import WriteRefused, write_back
+from kspm_lint.fix.model import Fix, PatchOp
+from kspm_lint.fix.splice import Unpatchable
+from kspm_lint.fix.style import Style, detect_style
+from kspm_lint.parsing.document import ParsedFile
+from kspm_lint.parsing.loader import parse_file
+
+_RENDERED_KEYS = ("rendered_from", "helm_chart", "helm")
+_BROKEN = ("yaml-syntax", "input-rejected")
+
+
+@dataclass
+class FixOutcome:
+    """What ``apply_fixes`` did (or, with ``write=False``, would do)."""
+
+    changed: dict[str, tuple[str, str]] = field(default_factory=dict)  # file -> (old, new text)
+    fixed: list[Finding] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
+
+    def diff(self) -> str:
+        return "".join(unified_diff(path, old, new) for path, (old, new) in sorted(self.changed.items()))
+
+
+def rendered_origin(finding: Finding, parsed: ParsedFile | None) -> str | None:
+    """Where a finding's text came from when it is rendered output (Helm), not a file."""
+    for key in _RENDERED_KEYS:
+        origin = finding.extra.get(key)
+        if origin:
+            return str(origin)
+    origin = getattr(parsed, "rendered_from", None)
+    return str(origin) if origin else None
+
+
+class FileFixes:
+    """One file as fixes see it: its parse, its style and why it cannot be written, if so."""
+
+    def __init__(self, path: str, parsed: ParsedFile | None) -> None:
+        self.path = path
+        self.parsed = parsed
+        self._style: Style | None = None
+        self.blocked = self._blocked()
+
+    def _blocked(self) -> str | None:
+        parsed = self.parsed
+        if parsed is None or not os.path.isfile(self.path):
+            return "the input is not a file on disk (stdin or generated); nothing to write to"
+        broken = next((p for p in parsed.problems if p.rule in _BROKEN), None)
+        if broken is not None:
+            return f"the file has a YAML problem at line {broken.span.line}; fix it by hand first"
+        return None
+
+    @property
+    def style(self) -> Style:
+        if self._style is None:
+            self._style = detect_style(self.parsed)
+        return self._style
+
+    def ops(self, finding: Finding) -> list[PatchOp]:
+        if self.parsed is None or finding.document_index is None \
+                or not 0 <= finding.document_index < len(self.parsed.documents):
+            raise generators.NoFix("the finding is not tied to a document")
+        document = self.parsed.documents[finding.document_index]
+        return generators.ops_for(finding, self.parsed, document)
+
+    def data(self) -> list[Any]:
+        return [document.data for document in self.parsed.documents]
+
+    def patch(self, text: str, data: list[Any], ops: Iterable[tuple[int, PatchOp]],
+              whole_file: bool = False) -> tuple[str, list[Any]]:
+        new_text, new_data = patcher.patch_documents(text, data, patcher.order_ops(list(ops)), self.style,
+                                                     self.parsed.is_json)
+        if whole_file:
+            patcher.check_file(self.path, self.parsed.problems, new_text, new_data)
+        return new_text, new_data
+
+
+def _rules(run) -> dict[str, tuple[str, str]]:
+    """rule id -> (safety, description) for the run's rules that have an automatic fix."""
+    found = {}
+    for rule in run.report.rules:
+        fix = rule.fix or {}
+        if fix.get("safety") in ("safe", "unsafe") and rule.id in generators.GENERATORS:
+            found[rule.id] = (fix["safety"], " ".join(str(fix.get("description", "")).split()))
+    return found
+
+
+def _by_file(findings: Iterable[Finding]) -> dict[str, list[Finding]]:
+    grouped: dict[str, list[Finding]] = {}
+    for finding in findings:
+        grouped.setdefault(finding.file, []).append(finding)
+    return grouped
+
+
+def _files(run, paths: Iterable[str]) -> dict[str, FileFixes]:
+    parsed_by_path = {parsed.path: parsed for parsed in run.parsed}
+    files = {}
+    for path in paths:
+        parsed = parsed_by_path.get(path)
+        if parsed is None and os.path.isfile(path):
+            parsed = parse_file(path)  # the run did not keep it (parallel lint)
+        files[path] = FileFixes(path, parsed)
+    return files
+
+
+def _suggestion(reason: str, ops: list[PatchOp]) -> str:
+    return f"{reason}; suggested change: " + "; ".join(op.describe() for op in ops)
+
+
+def _rendered_reason(origin: str) -> str:
+    return f"comes from rendered Helm output ({origin}); not writing into the chart"
+
+
+def attach_fixes(run) -> None:
+    """Set ``finding.fix`` on every finding whose rule has an automatic fix."""
+    rules = _rules(run)
+    grouped = _by_file(f for f in run.report.findings if f.rule in rules)
+    files = _files(run, grouped)
+    for path, findings in grouped.items():
+        file = files[path]
+        for finding in findings:
+            safety, description = rules[finding.rule]
+            fix = finding.fix = Fix(safety, description, ops=[])
+            try:
+                fix.ops = file.ops(finding)
+                origin = rendered_origin(finding, file.parsed)
+                if origin:
+                    raise Unpatchable(_suggestion(_rendered_reason(origin), fix.ops))
+                if file.blocked:
+                    raise Unpatchable(file.blocked)
+                new_text, _ = file.patch(file.parsed.text, file.data(),
+                                         [(finding.document_index, op) for op in fix.ops])
+                fix.edits = text_edits(file.parsed.text, new_text)
+            except (generators.NoFix, Unpatchable) as exc:
+                fix.applicable, fix.reason = False, str(exc)
+
+
+def _where(finding: Finding) -> str:
+    return f"{finding.rule} at line {finding.span.line}"
+
+
+def apply_fixes(run, unsafe: bool, write: bool) -> FixOutcome:
+    """Fix the run's active findings of the allowed safety classes; write when asked."""
+    allowed = {"safe", "unsafe"} if unsafe else {"safe"}
+    rules = {rule: meta for rule, meta in _rules(run).items() if meta[0] in allowed}
+    grouped = _by_file(f for f in run.report.findings if f.rule in rules and not f.suppressed)
+    files = _files(run, grouped)
+    outcome = FixOutcome()
+    for path in sorted(grouped):
+        _fix_file(files[path], grouped[path], write, outcome)
+    return outcome
+
+
+def _fix_file(file: FileFixes, findings: list[Finding], write: bool, outcome: FixOutcome) -> None:
+    candidates: list[plan.Candidate] = []
+    for finding in findings:
+        try:
+            ops = file.ops(finding)
+        except generators.NoFix as exc:
+            outcome.failed.append((file.path, f"{_where(finding)}: {exc}"))
+            continue
+        origin = rendered_origin(finding, file.parsed)
+        if origin:
+            outcome.failed.append((file.path, f"{_where(finding)}: {_suggestion(_rendered_reason(origin), ops)}"))
+            continue
+        candidates.append(plan.Candidate([finding], finding.document_index, ops))
+    if not candidates:
+        return
+    if file.blocked:
+        outcome.failed.append((file.path, file.blocked))
+        return
+    ops, accepted, refused = plan.combine(candidates)
+    for candidate, reason in refused:
+        outcome.failed.append((file.path, f"{_where(candidate.findings[0])}: {reason}"))
+    old_text = file.parsed.text
+    try:
+        new_text, _ = file.patch(old_text, file.data(), ops, whole_file=True)
+        fixed = [finding for candidate in accepted for finding in candidate.findings]
+    except Unpatchable:
+        new_text, fixed = _one_at_a_time(file, accepted, outcome)
+    if new_text == old_text:
+        return
+    if write:
+        try:
+            write_back(file.path, old_text, new_text)
+        except WriteRefused as exc:
+            outcome.failed.append((file.path, str(exc)))
+            return
+    outcome.changed[file.path] = (old_text, new_text)
+    outcome.fixed.extend(fixed)
+
+
+def _one_at_a_time(file: FileFixes, accepted: list[plan.Candidate],
+                   outcome: FixOutcome) -> tuple[str, list[Finding]]:
+    """Apply candidates one by one, keeping each that passes the checks on its own."""
+    text, data = file.parsed.text, file.data()
+    fixed: list[Finding] = []
+    for candidate in accepted:
+        try:
+            text, data = file.patch(text, data, [(candidate.document, op) for op in candidate.ops],
+                                    whole_file=True)
+            fixed.extend(candidate.findings)
+        except Unpatchable as exc:
+            outcome.failed.append((file.path, f"{_where(candidate.findings[0])}: {exc}"))
+    return text, fixed

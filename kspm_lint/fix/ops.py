@@ -1,0 +1,114 @@
+"""PatchOps applied to plain data: the meaning every text patch is checked against.
+
+The text patcher and this module must agree exactly; after patching text, the file
+is re-parsed and its data must equal what ``apply_ops`` says, or nothing is written.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable
+from typing import Any
+
+from kspm_lint.fix.model import PatchOp
+
+
+class OpError(Exception):
+    """An op does not fit the data (a missing key to remove, a list where a mapping is needed)."""
+
+
+def get_path(data: Any, path: tuple) -> Any:
+    """The value at ``path``, or None when any step is missing."""
+    for element in path:
+        if isinstance(element, str) and isinstance(data, dict):
+            data = data.get(element)
+        elif isinstance(element, int) and isinstance(data, list) and 0 <= element < len(data):
+            data = data[element]
+        else:
+            return None
+    return data
+
+
+def _container(data: Any, path: tuple, create: bool) -> Any:
+    """The mapping or list holding ``path[-1]``; creates missing mappings when asked."""
+    node = data
+    for element in path[:-1]:
+        if isinstance(node, dict) and isinstance(element, str):
+            child = node.get(element)
+            if child is None:
+                if not create:
+                    raise OpError(f"'{element}' is missing")
+                child = node[element] = {}
+            node = child
+        elif isinstance(node, list) and isinstance(element, int) and 0 <= element < len(node):
+            node = node[element]
+        else:
+            raise OpError(f"cannot step into {type(node).__name__} with {element!r}")
+    return node
+
+
+def apply_op(data: Any, op: PatchOp) -> bool:
+    """Apply one op in place; return whether the data changed."""
+    if not op.path:
+        raise OpError("an op needs a path")
+    last = op.path[-1]
+    if op.op == "set":
+        parent = _container(data, op.path, create=True)
+        if isinstance(parent, dict) and isinstance(last, str):
+            if last in parent and same(parent[last], op.value):
+                return False
+            parent[last] = copy.deepcopy(op.value)
+            return True
+        if isinstance(parent, list) and isinstance(last, int) and 0 <= last < len(parent):
+            if same(parent[last], op.value):
+                return False
+            parent[last] = copy.deepcopy(op.value)
+            return True
+        raise OpError(f"cannot set {last!r} in {type(parent).__name__}")
+    if op.op == "append":
+        parent = _container(data, op.path, create=True)
+        if not isinstance(parent, dict) or not isinstance(last, str):
+            raise OpError("append needs a list under a mapping key")
+        items = parent.get(last)
+        if items is None:
+            parent[last] = [copy.deepcopy(op.value)]
+            return True
+        if not isinstance(items, list):
+            raise OpError(f"'{last}' is not a list")
+        if any(same(item, op.value) for item in items):
+            return False
+        items.append(copy.deepcopy(op.value))
+        return True
+    if op.op == "remove":
+        parent = _container(data, op.path, create=False)
+        in_mapping = isinstance(parent, dict) and isinstance(last, str) and last in parent
+        in_list = isinstance(parent, list) and isinstance(last, int) and 0 <= last < len(parent)
+        if in_mapping or in_list:
+            del parent[last]
+        else:
+            raise OpError(f"nothing to remove at {last!r}")
+        if op.prune and isinstance(parent, dict) and not parent and len(op.path) >= 2:
+            grand = _container(data, op.path[:-1], create=False)
+            if isinstance(grand, dict) and isinstance(op.path[-2], str):
+                del grand[op.path[-2]]
+        return True
+    raise OpError(f"unknown op '{op.op}'")
+
+
+def apply_ops(data: Any, ops: Iterable[PatchOp]) -> Any:
+    """A patched deep copy of ``data``."""
+    result = copy.deepcopy(data)
+    for op in ops:
+        apply_op(result, op)
+    return result
+
+
+def same(a: Any, b: Any) -> bool:
+    """Deep equality that keeps ``True``/``1``/``1.0`` and ``"1"`` apart, as manifests must."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
+    return a == b

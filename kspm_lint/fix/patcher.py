@@ -1,0 +1,123 @@
+"""Apply a file's ops to its text, one document slice at a time, and check the result.
+
+Each op is planned against a fresh parse of just the document it edits (its text
+slice), so later ops see earlier ones (a ``securityContext`` created by one fix is
+merged into by the next, never duplicated) without re-reading a large multi-document
+file once per op. Documents are patched from the last to the first, so the offsets
+of the ones not yet patched stay valid.
+
+The data check is the safety net: the patched document must read back as exactly the
+original data plus the ops (``ops.apply_ops``), or the whole patch is refused.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+import yaml
+
+from kspm_lint.fix.model import PatchOp
+from kspm_lint.fix.ops import OpError, apply_op, same
+from kspm_lint.fix.splice import DocumentText, Unpatchable
+from kspm_lint.fix.style import Style
+from kspm_lint.fix.text import LineIndex
+from kspm_lint.location import format_path
+from kspm_lint.parsing.loader import parse_text
+from kspm_lint.parsing.nodes import Builder, NodeError
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+DocOp = tuple[int, PatchOp]
+
+
+def compose_roots(text: str) -> list[yaml.Node]:
+    """The root node of every non-empty document (the same ones the linter keeps)."""
+    loader = _Loader(text)
+    try:
+        roots = []
+        while loader.check_node():
+            root = loader.get_node()
+            if root is not None:
+                roots.append(root)
+        return roots
+    except yaml.YAMLError as exc:
+        raise Unpatchable(f"the patched text does not parse: {str(exc).splitlines()[0]}") from None
+    finally:
+        loader.dispose()
+
+
+def _read_back(text: str) -> Any:
+    roots = compose_roots(text)
+    if len(roots) != 1:
+        raise Unpatchable(f"a patched document reads back as {len(roots)} documents")
+    try:
+        return Builder().build(roots[0])
+    except NodeError as exc:
+        raise Unpatchable(f"the patched document does not read back: {exc}") from None
+
+
+def order_ops(ops: Sequence[DocOp]) -> list[DocOp]:
+    """Sets and appends first, then removals, list items from the highest index down,
+    so that earlier removals never shift the index of a later one and ``prune`` sees
+    the keys other fixes added."""
+    keep = [item for item in ops if item[1].op != "remove"]
+    removals = [item for item in ops if item[1].op == "remove"]
+    removals.sort(key=lambda item: tuple((1, e) if isinstance(e, int) else (0, e) for e in item[1].path),
+                  reverse=True)
+    return keep + removals
+
+
+def patch_documents(text: str, data: Sequence[Any], ops: Sequence[DocOp], style: Style,
+                    json_file: bool) -> tuple[str, list[Any]]:
+    """(new text, new data per document). ``ops`` run in the order given (see ``order_ops``).
+
+    Raises ``Unpatchable`` when an op cannot be written, or when a patched document does
+    not read back as its data plus the ops.
+    """
+    roots = compose_roots(text)
+    if len(roots) != len(data):
+        raise Unpatchable("the file's documents changed since it was linted")
+    index = LineIndex(text)
+    by_document: dict[int, list[PatchOp]] = {}
+    for number, op in ops:
+        by_document.setdefault(number, []).append(op)
+    result = list(data)
+    for number in sorted(by_document, reverse=True):
+        root = roots[number]
+        start, end = index.line_start(root.start_mark.line), index.mark_offset(root.end_mark)
+        piece = text[start:end]
+        expected = copy.deepcopy(data[number])
+        for op in by_document[number]:
+            try:
+                changed = apply_op(expected, op)
+            except OpError as exc:
+                raise Unpatchable(f"{format_path(op.path)}: {exc}") from None
+            if not changed:
+                continue
+            local = compose_roots(piece)
+            if len(local) != 1:
+                raise Unpatchable("a document cannot be read on its own (directives or tags)")
+            splice = DocumentText(piece, local[0], style, json_file).plan(op)
+            piece = piece[:splice.start] + splice.text + piece[splice.end:]
+        if not same(_read_back(piece), expected):
+            raise Unpatchable("the patched document does not read back as the original data plus "
+                              "the fix; left unchanged")
+        text = text[:start] + piece + text[end:]
+        result[number] = expected
+    return text, result
+
+
+def check_file(path: str, old_problems: Sequence, new_text: str, expected: Sequence[Any]) -> None:
+    """Re-parse the whole patched file as the linter will: same documents, the expected
+    data, and no new syntax or duplicate-key problem."""
+    reparsed = parse_text(new_text, path)
+    before = Counter(problem.rule for problem in old_problems)
+    after = Counter(problem.rule for problem in reparsed.problems)
+    if any(after[rule] > before[rule] for rule in after):
+        raise Unpatchable("the patched file has new parse problems; left unchanged")
+    if len(reparsed.documents) != len(expected) or not all(
+            same(document.data, data) for document, data in zip(reparsed.documents, expected, strict=True)):
+        raise Unpatchable("the patched file does not read back as the original data plus the fixes; "
+                          "left unchanged")

@@ -1,0 +1,76 @@
+"""Offsets, lines and columns in a file's text, counted the way YAML parsers count them.
+
+Every edit is computed as a character offset into the original text, while node marks
+and the positions consumers see (SARIF, rdjson, JSON) are 0- or 1-based line/column
+pairs. YAML treats ``\\r\\n``, ``\\r``, ``\\n``, NEL, LS and PS as line breaks (so do
+PyYAML and libyaml), and so must we: a CRLF file must not shift any column.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections import Counter
+
+_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
+class LineIndex:
+    """Line starts of one text, for converting between offsets and (line, column)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = [0]
+        self.breaks: list[str] = []
+        for match in _BREAK.finditer(text):
+            self.starts.append(match.end())
+            self.breaks.append(match.group())
+
+    @property
+    def line_count(self) -> int:
+        return len(self.starts)
+
+    def offset(self, line: int, column: int) -> int:
+        """Offset of a 0-based (line, column), as PyYAML marks give them."""
+        return self.starts[line] + column
+
+    def mark_offset(self, mark) -> int:
+        return self.starts[mark.line] + mark.column
+
+    def line_of(self, offset: int) -> int:
+        return bisect_right(self.starts, offset) - 1
+
+    def line_start(self, line: int) -> int:
+        return self.starts[line]
+
+    def line_end(self, line: int) -> int:
+        """Offset just before the line's break (the end of the text for the last line)."""
+        if line + 1 < len(self.starts):
+            return self.starts[line + 1] - len(self.breaks[line])
+        return len(self.text)
+
+    def next_line_start(self, line: int) -> int:
+        """Offset after the line's break, or the end of the text when it has none."""
+        return self.starts[line + 1] if line + 1 < len(self.starts) else len(self.text)
+
+    def line_text(self, line: int) -> str:
+        return self.text[self.starts[line]:self.line_end(line)]
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of an offset, as editors and SARIF show them."""
+        line = self.line_of(offset)
+        return line + 1, offset - self.starts[line] + 1
+
+    def lines(self) -> list[str]:
+        """The lines with their own breaks: joining them gives the text back."""
+        ends = self.starts[1:] + [len(self.text)]
+        lines = [self.text[start:end] for start, end in zip(self.starts, ends, strict=True)]
+        if lines and not lines[-1]:
+            lines.pop()  # the empty "line" after a final line break
+        return lines
+
+
+def dominant_eol(text: str) -> str:
+    """The line break most lines use ("\\n" for a file with none)."""
+    counts = Counter(match.group() for match in _BREAK.finditer(text))
+    return counts.most_common(1)[0][0] if counts else "\n"
