@@ -14,6 +14,10 @@ from kspm_lint.fix.model import TextEdit
 from kspm_lint.fix.text import LineIndex
 
 
+def _word(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
 def text_edits(old: str, new: str) -> list[TextEdit]:
     """Replacements, in order and not overlapping, that turn ``old`` into ``new``."""
     if old == new:
@@ -35,6 +39,11 @@ def text_edits(old: str, new: str) -> list[TextEdit]:
         suffix = 0
         while suffix < limit - prefix and replaced[-1 - suffix] == replacement[-1 - suffix]:
             suffix += 1
+        # Never cut a word: "true" -> "false", not "tru" -> "fals".
+        while prefix and _word(replaced[prefix - 1]):
+            prefix -= 1
+        while suffix and _word(replaced[len(replaced) - suffix]):
+            suffix -= 1
         start, end = start + prefix, end - suffix
         text = replacement[prefix:len(replacement) - suffix]
         line, column = before.position(start)

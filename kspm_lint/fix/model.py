@@ -36,6 +36,9 @@ class PatchOp:
         verb = "set" if self.op == "set" else "add to"
         return f"{verb} {where}: {json.dumps(self.value)}"
 
+    def as_dict(self) -> dict[str, Any]:
+        return {"op": self.op, "path": format_path(self.path), "value": self.value, "prune": self.prune}
+
 
 @dataclass(frozen=True)
 class TextEdit:
@@ -66,4 +69,5 @@ class Fix:
     def as_dict(self) -> dict[str, Any]:
         """The ``fix`` object of ``--format json`` (keys are only ever added)."""
         return {"safety": self.safety, "description": self.description, "applicable": self.applicable,
-                "reason": self.reason, "edits": [edit.as_dict() for edit in self.edits]}
+                "reason": self.reason, "ops": [op.as_dict() for op in self.ops],
+                "edits": [edit.as_dict() for edit in self.edits]}

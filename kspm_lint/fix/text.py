@@ -35,7 +35,11 @@ class LineIndex:
         return self.starts[line] + column
 
     def mark_offset(self, mark) -> int:
-        return self.starts[mark.line] + mark.column
+        """Offset of a PyYAML mark. libyaml puts the end of a stream without a final line
+        break on the line after the last one: that is the end of the text."""
+        if mark.line >= len(self.starts):
+            return len(self.text)
+        return min(self.starts[mark.line] + mark.column, len(self.text))
 
     def line_of(self, offset: int) -> int:
         return bisect_right(self.starts, offset) - 1

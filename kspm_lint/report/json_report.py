@@ -31,6 +31,10 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
         "path": format_path(finding.path),
         "suppressed": finding.suppressed,
         "suppression_reason": finding.suppression_reason,
+        # null, or {"safety", "description", "applicable", "reason", "ops", "edits"}: the
+        # automatic fix (kspm_lint.fix.model.Fix.as_dict); ops are the patch as data, edits
+        # the 1-based, end-exclusive text replacements of the original file for this fix alone.
+        "fix": finding.fix.as_dict() if finding.fix is not None else None,
     }
 
 
