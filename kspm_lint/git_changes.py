@@ -14,15 +14,20 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 from kspm_lint.discovery import MANIFEST_SUFFIXES, SKIP_DIRS, STDIN, is_helm_template_dir
+
+if TYPE_CHECKING:
+    from git import Commit, Repo
 
 
 class GitError(Exception):
     """Git cannot answer: not a repository, unknown REF, git missing. Says what to do."""
 
 
-def _open_repo():
+def _open_repo() -> tuple[ModuleType, Repo]:
     try:
         import git
     except ImportError as exc:  # gitpython raises ImportError when the git binary is missing
@@ -33,14 +38,14 @@ def _open_repo():
         raise GitError(f"--changed-since: {os.getcwd()} is not inside a git repository") from None
 
 
-def _resolve(git, repo, ref: str):
+def _resolve(git: ModuleType, repo: Repo, ref: str) -> Commit:
     try:
         return repo.commit(ref)
     except (git.BadName, git.BadObject, ValueError, git.GitCommandError):
         raise GitError(f"--changed-since: unknown git revision '{ref}'{_shallow_hint(git, repo)}") from None
 
 
-def _shallow_hint(git, repo) -> str:
+def _shallow_hint(git: ModuleType, repo: Repo) -> str:
     """CI checkouts are often shallow, and then the base commit is simply not there."""
     try:
         shallow = repo.git.rev_parse("--is-shallow-repository").strip() == "true"
@@ -65,7 +70,9 @@ def changed_files(ref: str) -> list[str]:
             # diff(None) compares REF (a side) with the work tree (b side).
             if diff.change_type == "D" or diff.deleted_file:
                 continue
-            changed.add(diff.b_path or diff.a_path)
+            path = diff.b_path or diff.a_path
+            if path:
+                changed.add(path)
         changed.update(repo.untracked_files)
     except git.GitCommandError as exc:
         detail = (exc.stderr or "").strip().removeprefix("stderr:").strip(" '\n") or str(exc)

@@ -40,11 +40,11 @@ def _lines(finding: Finding) -> tuple[int, int | None, int, int | None]:
     span = finding.span
     end_line, end_column = span.end_line, span.end_column
     if end_column == 1 and end_line > span.line:
-        end_line, end_column = end_line - 1, None
+        end_line -= 1
+        if end_line <= span.line:
+            return span.line, span.column, span.line, None
     if end_line <= span.line:
-        if end_column is None or end_column <= span.column:
-            end_column = None
-        return span.line, span.column, span.line, end_column
+        return span.line, span.column, span.line, end_column if end_column > span.column else None
     return span.line, None, end_line, None
 
 

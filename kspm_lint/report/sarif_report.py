@@ -72,9 +72,9 @@ def to_json_data(value: Any) -> Any:
 
 
 def _is_placeholder(field: attr.Attribute, value: Any) -> bool:
-    default = field.default
+    default: Any = field.default
     if isinstance(default, attr.Factory):  # type: ignore[arg-type]
-        return value == default.factory()
+        return bool(value == default.factory())
     return isinstance(default, (int, float)) and not isinstance(default, bool) and default < 0 and value == default
 
 
@@ -189,11 +189,10 @@ def _region(span: Span, explicit_end: bool = False) -> om.Region:
     A result region that ends at column 1 of a later line is reported as ending on the
     line before (so viewers do not highlight a line that is not part of it).
     """
-    line, column, end_line, end_column = span.line, span.column, span.end_line, span.end_column
-    if (end_line, end_column) < (line, column):
-        end_line, end_column = line, column
+    line, column = span.line, span.column
+    end_line, end_column = max((span.end_line, span.end_column), (line, column))
     if not explicit_end and end_column == 1 and end_line > line:
-        end_line, end_column = end_line - 1, None
+        return om.Region(start_line=line, start_column=column, end_line=end_line - 1)
     return om.Region(start_line=line, start_column=column, end_line=end_line, end_column=end_column)
 
 
