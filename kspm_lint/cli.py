@@ -175,8 +175,9 @@ def _apply_fixes(run, targets, settings, config, unsafe: bool, write: bool):
         text = outcome.diff()
         click.echo(text, nl=False)
         sys.exit(EXIT_FINDINGS if text else EXIT_OK)
-    if outcome.changed:
-        click.echo(f"kspm-lint: fixed {len(outcome.fixed)} finding(s) in {len(outcome.changed)} file(s)", err=True)
+    if not outcome.changed:
+        return run  # nothing was written: the run stands (and stdin cannot be read twice)
+    click.echo(f"kspm-lint: fixed {len(outcome.fixed)} finding(s) in {len(outcome.changed)} file(s)", err=True)
     return lint_paths(targets, settings, config)
 
 

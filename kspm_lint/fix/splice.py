@@ -31,6 +31,7 @@ _NULL = "tag:yaml.org,2002:null"
 _MERGE = "tag:yaml.org,2002:merge"
 _DASH_PREFIX = re.compile(r"[ \t]*-[ \t]*")
 _ALIAS_NAME_END = re.compile(r"[\s,\[\]{}]")
+_BREAKS = "\r\n\x85\u2028\u2029"
 
 
 class Unpatchable(Exception):
@@ -130,7 +131,11 @@ class DocumentText:
         if isinstance(node, yaml.ScalarNode):
             end = self.end(node)
             if node.style in ("|", ">"):
-                while end > self.start(node) and self.text[end - 1] in " \t\r\n\x85\u2028\u2029":
+                start = self.start(node)
+                header = self.text[start:self.index.line_end(self.index.line_of(start))].split("#")[0]
+                if "+" in header:  # "keep" chomping: the trailing blank lines are content
+                    return end - 1 if end > start and self.text[end - 1] in _BREAKS else end
+                while end > start and self.text[end - 1] in " \t" + _BREAKS:
                     end -= 1
             return end
         if node.flow_style or not node.value:

@@ -1,0 +1,149 @@
+"""``--fix``, ``--diff`` and ``--format json`` through the real command line."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kspm_lint.cli import main
+from kspm_lint.fix.edits import apply_edits
+from kspm_lint.fix.model import TextEdit
+from tests.fix.conftest import FIXABLE, cwd
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "examples"
+WEB = EXAMPLES / "insecure" / "web-deployment.yaml"
+
+
+def copy(source: Path, directory: Path, name: str | None = None) -> Path:
+    target = directory / (name or source.name)
+    shutil.copyfile(source, target)
+    return target
+
+
+def test_diff_writes_nothing_exits_1_and_is_a_patch_that_applies(cli, tmp_path):
+    target = copy(WEB, tmp_path, "web.yaml")
+    before = target.read_bytes()
+    mtime = target.stat().st_mtime_ns
+    result = cli("--diff", "--unsafe-fixes", "web.yaml")
+    assert result.exit_code == 1
+    assert result.stdout.startswith("--- a/web.yaml\n+++ b/web.yaml\n@@ ")
+    assert target.read_bytes() == before and target.stat().st_mtime_ns == mtime
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".kspm-lint.yaml", "web.yaml"]
+
+    if shutil.which("patch") is None:
+        pytest.skip("patch(1) is not installed")
+    (tmp_path / "web.diff").write_text(result.stdout)
+    subprocess.run(["patch", "-s", "-p1", "-i", "web.diff"], cwd=tmp_path, check=True)
+    patched = target.read_bytes()
+    copy(WEB, tmp_path, "web.yaml")
+    cli("--fix", "--unsafe-fixes", "web.yaml")
+    assert patched == target.read_bytes()
+
+
+def test_diff_of_a_clean_file_is_empty_and_exits_0(cli, tmp_path):
+    copy(EXAMPLES / "hardened" / "api-deployment.yaml", tmp_path)
+    result = cli("--diff", "--unsafe-fixes", "api-deployment.yaml")
+    assert (result.exit_code, result.stdout) == (0, "")
+
+
+def test_diff_marks_a_missing_final_newline(cli, tmp_path):
+    (tmp_path / "p.yaml").write_text("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n"
+                                     "  - name: a\n    image: a:1\n    securityContext: {privileged: true}")
+    result = cli("--diff", "--unsafe-fixes", "--select", "privileged-container", "p.yaml")
+    assert result.stdout.endswith("-    image: a:1\n-    securityContext: {privileged: true}\n"
+                                  "\\ No newline at end of file\n+    image: a:1\n\\ No newline at end of file\n")
+
+
+def test_fix_without_unsafe_applies_only_safe_fixes(cli, tmp_path):
+    target = copy(WEB, tmp_path)
+    result = cli("--fix", "-q", target.name)
+    assert result.exit_code == 1  # privileged-container and friends remain
+    text = target.read_text()
+    assert "allowPrivilegeEscalation: false" in text and "type: RuntimeDefault" in text
+    assert "privileged: true" in text and "hostPort: 8080" in text
+    assert "privileged-container" in result.stdout
+    assert "privilege-escalation" not in result.stdout
+
+
+def test_fix_with_select_fixes_only_the_selected_rules(cli, tmp_path):
+    target = copy(WEB, tmp_path)
+    cli("--fix", "--unsafe-fixes", "--select", "host-port", target.name)
+    assert target.read_text() == WEB.read_text().replace("              hostPort: 8080\n", "")
+
+
+def test_examples_fixed_then_a_lint_of_fixable_rules_reports_nothing(cli, tmp_path):
+    shutil.copytree(EXAMPLES, tmp_path / "examples")
+    result = cli("--fix", "--unsafe-fixes", "examples")
+    assert "fixed" in result.stderr and "fix not applied" not in result.stderr
+    after = cli("--format", "json", "--select", ",".join(FIXABLE), "examples")
+    assert json.loads(after.stdout)["findings"] == []
+    assert after.exit_code == 0
+    again = cli("--diff", "--unsafe-fixes", "examples")
+    assert (again.exit_code, again.stdout) == (0, "")
+
+
+def test_stdin_is_never_written(cli):
+    with cwd(cli.directory):
+        result = CliRunner().invoke(main, ["--fix", "--unsafe-fixes", "-"], input=WEB.read_text())
+    assert "<stdin>: fix not applied: the input is not a file on disk" in result.stderr
+    assert result.exit_code == 1  # the findings still stand
+    assert "privileged-container" in result.stdout
+
+
+def test_fix_keeps_the_file_mode(cli, tmp_path):
+    target = copy(WEB, tmp_path)
+    os.chmod(target, 0o640)
+    cli("--fix", target.name)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    assert "allowPrivilegeEscalation: false" in target.read_text()
+
+
+def test_suppressed_findings_are_not_fixed(cli, tmp_path):
+    text = ("apiVersion: v1\nkind: Pod\nmetadata:\n  name: csi\nspec:\n  containers:\n  - name: driver\n"
+            "    image: csi:1\n    securityContext:\n"
+            "      privileged: true  # kspm-lint: disable=privileged-container the driver needs devices\n")
+    (tmp_path / "csi.yaml").write_text(text)
+    cli("--fix", "--unsafe-fixes", "--select", "privileged-container", "csi.yaml")
+    assert (tmp_path / "csi.yaml").read_text() == text
+
+
+def test_json_fix_edits_turn_the_file_into_the_fixed_one(cli, tmp_path):
+    target = copy(WEB, tmp_path)
+    original = target.read_text()
+    report = json.loads(cli("--format", "json", target.name).stdout)
+    fixes = {f["rule"]: f["fix"] for f in report["findings"]}
+    assert fixes["image-latest-tag"] is None
+    assert fixes["privilege-escalation"] == {
+        "safety": "safe",
+        "description": fixes["privilege-escalation"]["description"],
+        "applicable": True,
+        "reason": None,
+        "ops": [{"op": "set", "path": "spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation",
+                 "value": False, "prune": False}],
+        "edits": [{"line": 29, "column": 1, "end_line": 29, "end_column": 1,
+                   "text": "            allowPrivilegeEscalation: false\n"}],
+    }
+    assert fixes["host-port"]["edits"] == [
+        {"line": 24, "column": 1, "end_line": 25, "end_column": 1, "text": ""}]
+    for rule in ("privilege-escalation", "seccomp-profile-missing", "host-port", "capabilities-not-dropped"):
+        edits = fixes[rule]["edits"]
+        (tmp_path / "one.yaml").write_text(apply_edits(original, [TextEdit(**e) for e in edits]))
+        again = json.loads(cli("--format", "json", "--select", rule, "one.yaml").stdout)
+        assert again["findings"] == [], rule
+
+
+def test_json_says_why_a_fix_cannot_apply(cli, tmp_path):
+    copy(Path(__file__).parent / "golden" / "anchors-aliases" / "input.yaml", tmp_path, "pair.yaml")
+    report = json.loads(cli("--format", "json", "--select", "privilege-escalation", "pair.yaml").stdout)
+    first = report["findings"][0]["fix"]
+    assert first["applicable"] is False and first["edits"] == []
+    assert "anchor or alias used in more than one place" in first["reason"]
+    assert report["findings"][2]["fix"]["applicable"] is True
