@@ -24,8 +24,9 @@ class Snapshot:
 
 def _source_files() -> list[str]:
     """Tracked and untracked-but-not-ignored files: the tree as a developer has it."""
-    if not (ROOT / ".git").exists():
-        return [str(p.relative_to(ROOT)) for p in ROOT.rglob("*") if p.is_file() and ".venv" not in p.parts]
+    if not (ROOT / ".git").exists():  # an unpacked sdist
+        skip = {".venv", ".ci-venv", "__pycache__", ".pytest_cache", ".ruff_cache", ".hypothesis"}
+        return [str(p.relative_to(ROOT)) for p in ROOT.rglob("*") if p.is_file() and not skip & set(p.parts)]
     out = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
                          cwd=ROOT, capture_output=True, check=True).stdout.decode()
     return [name for name in out.split("\0") if name]
