@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kspm_lint.findings import Finding
-from kspm_lint.fix import generators, patcher, plan
+from kspm_lint.fix import generators, invariants, patcher, plan
 from kspm_lint.fix.diff import unified_diff
 from kspm_lint.fix.edits import text_edits
 from kspm_lint.fix.files import WriteRefused, write_back
@@ -89,6 +89,10 @@ class FileFixes:
               whole_file: bool = False) -> tuple[str, list[Any]]:
         new_text, new_data = patcher.patch_documents(text, data, patcher.order_ops(list(ops)), self.style,
                                                      self.parsed.is_json)
+        for old_document, new_document in zip(data, new_data, strict=True):
+            refused = invariants.new_conflicts(old_document, new_document)
+            if refused:
+                raise Unpatchable(refused[0])
         if whole_file:
             patcher.check_file(self.path, self.parsed.problems, new_text, new_data)
         return new_text, new_data
@@ -211,14 +215,28 @@ def _fix_file(file: FileFixes, findings: list[Finding], write: bool, outcome: Fi
 
 def _one_at_a_time(file: FileFixes, accepted: list[plan.Candidate],
                    outcome: FixOutcome) -> tuple[str, list[Finding]]:
-    """Apply candidates one by one, keeping each that passes the checks on its own."""
+    """Apply candidates one by one, keeping each that passes the checks on its own.
+
+    Repeated while it makes progress: a fix refused before another one was applied
+    (allowPrivilegeEscalation: false before privileged: true is gone) gets another try.
+    """
     text, data = file.parsed.text, file.data()
     fixed: list[Finding] = []
-    for candidate in accepted:
-        try:
-            text, data = file.patch(text, data, [(candidate.document, op) for op in candidate.ops],
-                                    whole_file=True)
-            fixed.extend(candidate.findings)
-        except Unpatchable as exc:
-            outcome.failed.append((file.path, f"{_where(candidate.findings[0])}: {exc}"))
+    pending = list(accepted)
+    while pending:
+        refused: list[tuple[plan.Candidate, str]] = []
+        for candidate in pending:
+            try:
+                text, data = file.patch(text, data, [(candidate.document, op) for op in candidate.ops],
+                                        whole_file=True)
+                fixed.extend(candidate.findings)
+            except Unpatchable as exc:
+                refused.append((candidate, str(exc)))
+        if len(refused) == len(pending):
+            break
+        pending = [candidate for candidate, _ in refused]
+    else:
+        refused = []
+    for candidate, reason in refused:
+        outcome.failed.append((file.path, f"{_where(candidate.findings[0])}: {reason}"))
     return text, fixed

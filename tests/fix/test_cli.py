@@ -19,7 +19,7 @@ from tests.fix.conftest import FIXABLE, cwd
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
-WEB = EXAMPLES / "insecure" / "web-deployment.yaml"
+WEB = Path(__file__).parent / "data" / "web.yaml"  # a frozen copy of the first insecure example
 
 
 def copy(source: Path, directory: Path, name: str | None = None) -> Path:
@@ -67,10 +67,13 @@ def test_fix_without_unsafe_applies_only_safe_fixes(cli, tmp_path):
     result = cli("--fix", "-q", target.name)
     assert result.exit_code == 1  # privileged-container and friends remain
     text = target.read_text()
-    assert "allowPrivilegeEscalation: false" in text and "type: RuntimeDefault" in text
+    assert "type: RuntimeDefault" in text
     assert "privileged: true" in text and "hostPort: 8080" in text
-    assert "privileged-container" in result.stdout
-    assert "privilege-escalation" not in result.stdout
+    assert "privileged-container" in result.stdout and "seccomp-profile-missing" not in result.stdout
+    # allowPrivilegeEscalation: false beside privileged: true would be rejected by the API server.
+    assert "allowPrivilegeEscalation" not in text
+    assert ("web.yaml: fix not applied: privilege-escalation at line 20: container 'web' would have "
+            "allowPrivilegeEscalation: false with privileged: true") in result.stderr
 
 
 def test_fix_with_select_fixes_only_the_selected_rules(cli, tmp_path):
@@ -103,7 +106,7 @@ def test_fix_keeps_the_file_mode(cli, tmp_path):
     os.chmod(target, 0o640)
     cli("--fix", target.name)
     assert stat.S_IMODE(target.stat().st_mode) == 0o640
-    assert "allowPrivilegeEscalation: false" in target.read_text()
+    assert "seccompProfile" in target.read_text()
 
 
 def test_suppressed_findings_are_not_fixed(cli, tmp_path):
@@ -121,21 +124,26 @@ def test_json_fix_edits_turn_the_file_into_the_fixed_one(cli, tmp_path):
     report = json.loads(cli("--format", "json", target.name).stdout)
     fixes = {f["rule"]: f["fix"] for f in report["findings"]}
     assert fixes["image-latest-tag"] is None
-    assert fixes["privilege-escalation"] == {
-        "safety": "safe",
-        "description": fixes["privilege-escalation"]["description"],
+    assert fixes["service-account-token-automount"] == {
+        "safety": "unsafe",
+        "description": fixes["service-account-token-automount"]["description"],
         "applicable": True,
         "reason": None,
-        "ops": [{"op": "set", "path": "spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation",
-                 "value": False, "prune": False}],
-        "edits": [{"line": 29, "column": 1, "end_line": 29, "end_column": 1,
-                   "text": "            allowPrivilegeEscalation: false\n"}],
+        "ops": [{"op": "set", "path": "spec.template.spec.automountServiceAccountToken", "value": False,
+                 "prune": False}],
+        "edits": [{"line": 19, "column": 1, "end_line": 19, "end_column": 1,
+                   "text": "      automountServiceAccountToken: false\n"}],
     }
     assert fixes["host-port"]["edits"] == [
         {"line": 24, "column": 1, "end_line": 25, "end_column": 1, "text": ""}]
-    for rule in ("privilege-escalation", "seccomp-profile-missing", "host-port", "capabilities-not-dropped"):
-        edits = fixes[rule]["edits"]
-        (tmp_path / "one.yaml").write_text(apply_edits(original, [TextEdit(**e) for e in edits]))
+    assert fixes["privileged-container"]["edits"] == [
+        {"line": 29, "column": 1, "end_line": 30, "end_column": 1, "text": ""}]
+    alone = fixes["privilege-escalation"]
+    assert alone["applicable"] is False and "the API server rejects" in alone["reason"]
+    for rule in ("seccomp-profile-missing", "host-port", "capabilities-not-dropped", "run-as-non-root",
+                 "read-only-root-filesystem", "privileged-container"):
+        edits = [TextEdit(**e) for e in fixes[rule]["edits"]]
+        (tmp_path / "one.yaml").write_text(apply_edits(original, edits))
         again = json.loads(cli("--format", "json", "--select", rule, "one.yaml").stdout)
         assert again["findings"] == [], rule
 

@@ -21,8 +21,10 @@ spec:
   - name: a
     image: a:1
     securityContext:
-      privileged: true
+      runAsUser: 1000
 """
+
+PRIVILEGED = POD.replace("runAsUser: 1000", "privileged: true")
 
 
 @pytest.fixture(autouse=True)
@@ -106,16 +108,29 @@ def test_rendered_helm_findings_print_the_suggested_change_instead(tmp_path):
 
 
 def test_unsafe_fixes_need_the_flag(tmp_path):
-    target = write(tmp_path, "p.yaml", POD)
+    target = write(tmp_path, "p.yaml", PRIVILEGED)
     run = lint_run(["p.yaml"], ["privileged-container"], tmp_path)
     assert apply_fixes(run, unsafe=False, write=True).changed == {}
-    assert target.read_text() == POD
+    assert target.read_text() == PRIVILEGED
     apply_fixes(run, unsafe=True, write=True)
     assert "privileged" not in target.read_text()
 
 
+def test_a_safe_fix_never_creates_a_combination_the_api_server_rejects(tmp_path):
+    target = write(tmp_path, "p.yaml", PRIVILEGED)
+    run = lint_run(["p.yaml"], ["privilege-escalation", "privileged-container"], tmp_path)
+    outcome = apply_fixes(run, unsafe=False, write=True)
+    assert target.read_text() == PRIVILEGED
+    assert outcome.failed == [("p.yaml", "privilege-escalation at line 7: container 'a' would have "
+                               "allowPrivilegeEscalation: false with privileged: true, which the API server "
+                               "rejects (remove privileged first: --unsafe-fixes)")]
+    outcome = apply_fixes(run, unsafe=True, write=True)
+    assert outcome.failed == [] and len(outcome.fixed) == 2
+    assert "allowPrivilegeEscalation: false" in target.read_text() and "privileged" not in target.read_text()
+
+
 def test_merge_key_refusal_names_the_reason(tmp_path):
-    text = POD.replace("  containers:\n  - name: a\n    image: a:1\n    securityContext:\n      privileged: true\n",
+    text = POD.replace("  containers:\n  - name: a\n    image: a:1\n    securityContext:\n      runAsUser: 1000\n",
                        "  containers:\n  - &base\n    name: a\n    image: a:1\n  - <<: *base\n    name: b\n")
     write(tmp_path, "p.yaml", text)
     run = lint_run(["p.yaml"], ["privilege-escalation"], tmp_path)
