@@ -155,7 +155,9 @@ def main(paths: tuple[str, ...], fmt: str, output: str | None, select: tuple[str
         atomic_write_text(output, text)
     else:
         click.echo(text, nl=False)
-    if report.resources == 0 and not any(f.rule in ("yaml-syntax", "input-rejected") for f in report.findings):
+    nothing_changed = bool(changed_since) and not targets
+    if report.resources == 0 and not nothing_changed and \
+            not any(f.rule in ("yaml-syntax", "input-rejected") for f in report.findings):
         click.echo(f"kspm-lint: no Kubernetes objects found in {report.files} file(s) under "
                    f"{', '.join(paths or ['.'])}", err=True)
         if fail_on_empty:

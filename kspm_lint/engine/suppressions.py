@@ -152,6 +152,7 @@ def apply(findings: list[Finding], suppressions: list[Suppression]) -> None:
                 if not finding.suppressed:
                     finding.suppressed = True
                     finding.suppression_reason = suppression.reason or f"{suppression.origin} suppression"
+                    finding.extra["suppression_origin"] = suppression.origin
 
 
 def unused(suppressions: list[Suppression], ran: set[str], known: set[str]) -> list[tuple[Suppression, str, str]]:
