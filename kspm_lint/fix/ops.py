@@ -95,6 +95,61 @@ def apply_op(data: Any, op: PatchOp) -> bool:
     raise OpError(f"unknown op '{op.op}'")
 
 
+def _missing_from(data: Any, path: tuple) -> int | None:
+    """How many leading path elements exist (with a non-null value); None if all do."""
+    node = data
+    for depth, element in enumerate(path):
+        in_mapping = isinstance(node, dict) and isinstance(element, str) and node.get(element) is not None
+        in_list = isinstance(node, list) and isinstance(element, int) and 0 <= element < len(node)
+        if not (in_mapping or in_list):
+            return depth
+        node = node[element]
+    return None
+
+
+def _merge(into: dict, value: dict) -> bool:
+    """Deep-merge ``value`` into ``into``; False (and nothing changed) on any clash."""
+    for key, item in value.items():
+        if key not in into:
+            continue
+        if isinstance(into[key], dict) and isinstance(item, dict):
+            if not _merge(copy.deepcopy(into[key]), item):
+                return False
+        elif not same(into[key], item):
+            return False
+    for key, item in value.items():
+        if key in into and isinstance(into[key], dict):
+            _merge(into[key], item)
+        else:
+            into.setdefault(key, copy.deepcopy(item))
+    return True
+
+
+def coalesce(data: Any, ops: list[PatchOp]) -> list[PatchOp]:
+    """Merge the sets that create keys under the same missing mapping into one set of the
+    whole new mapping: the same data, written in one splice instead of one per key."""
+    result: list[PatchOp] = []
+    created: dict[tuple, int] = {}
+    for op in ops:
+        depth = _missing_from(data, op.path) if op.op == "set" and op.path else None
+        if depth is None or depth >= len(op.path) - 1 or not all(isinstance(e, str) for e in op.path[depth:]):
+            result.append(op)
+            continue
+        anchor = op.path[:depth + 1]
+        value: Any = op.value
+        for key in reversed(op.path[depth + 1:]):
+            value = {key: value}
+        known = created.get(anchor)
+        if known is not None and isinstance(result[known].value, dict):
+            merged = copy.deepcopy(result[known].value)
+            if _merge(merged, value):
+                result[known] = PatchOp("set", anchor, merged)
+                continue
+        created[anchor] = len(result)
+        result.append(PatchOp("set", anchor, value))
+    return result
+
+
 def apply_ops(data: Any, ops: Iterable[PatchOp]) -> Any:
     """A patched deep copy of ``data``."""
     result = copy.deepcopy(data)

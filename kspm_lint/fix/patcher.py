@@ -1,7 +1,8 @@
 """Apply a file's ops to its text, one document slice at a time, and check the result.
 
-Each op is planned against a fresh parse of just the document it edits (its text
-slice), so later ops see earlier ones (a ``securityContext`` created by one fix is
+Ops that create keys under the same missing mapping are first merged into one
+(``ops.coalesce``). Each op is then planned against a fresh parse of just the document
+it edits (its text slice), so later ops see earlier ones (a ``securityContext`` created by one fix is
 merged into by the next, never duplicated) without re-reading a large multi-document
 file once per op. Documents are patched from the last to the first, so the offsets
 of the ones not yet patched stay valid.
@@ -19,22 +20,23 @@ from typing import Any
 
 import yaml
 
+from kspm_lint.fix import placement
 from kspm_lint.fix.model import PatchOp
-from kspm_lint.fix.ops import OpError, apply_op, same
+from kspm_lint.fix.ops import OpError, apply_op, coalesce, same
 from kspm_lint.fix.splice import DocumentText, Unpatchable
 from kspm_lint.fix.style import Style
 from kspm_lint.fix.text import LineIndex
 from kspm_lint.location import format_path
+from kspm_lint.parsing.loader import _Loader as Loader  # the linter's own: same tags, fast resolution
 from kspm_lint.parsing.loader import parse_text
 from kspm_lint.parsing.nodes import Builder, NodeError
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 DocOp = tuple[int, PatchOp]
 
 
 def compose_roots(text: str) -> list[yaml.Node]:
     """The root node of every non-empty document (the same ones the linter keeps)."""
-    loader = _Loader(text)
+    loader = Loader(text)
     try:
         roots = []
         while loader.check_node():
@@ -89,7 +91,9 @@ def patch_documents(text: str, data: Sequence[Any], ops: Sequence[DocOp], style:
         start, end = index.line_start(root.start_mark.line), index.mark_offset(root.end_mark)
         piece = text[start:end]
         expected = copy.deepcopy(data[number])
-        for op in by_document[number]:
+        for op in coalesce(expected, by_document[number]):
+            if op.op == "set":
+                op = PatchOp("set", op.path, placement.ordered(op.path, op.value))
             try:
                 changed = apply_op(expected, op)
             except OpError as exc:

@@ -51,6 +51,17 @@ def order_for(path: Path, keys: Sequence[str]) -> Sequence[str]:
     return ()
 
 
+def ordered(path: Path, value: object) -> object:
+    """A new nested value with every mapping's keys in conventional order (unknown keys
+    last, as given), so one inserted block reads like keys inserted one by one."""
+    if isinstance(value, dict):
+        keys = list(value)
+        rank = {key: number for number, key in enumerate(order_for(path, keys))}
+        keys.sort(key=lambda key: rank.get(key, len(rank)))
+        return {key: ordered((*path, key), value[key]) for key in keys}
+    return value
+
+
 def choose(path: Path, keys: Sequence[str], new_key: str) -> tuple[str, int]:
     """("after", i) or ("before", i): the position of the new key relative to keys[i]."""
     order = order_for(path, keys)

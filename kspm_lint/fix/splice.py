@@ -40,6 +40,8 @@ class Unpatchable(Exception):
 
 @dataclass(frozen=True)
 class Splice:
+    """Replace ``text[start:end]`` with ``text``."""
+
     start: int
     end: int
     text: str
@@ -82,6 +84,8 @@ class DocumentText:
 
     def shared(self, node: yaml.Node) -> bool:
         """Whether the node is written once and used more than once (anchor + aliases)."""
+        if "*" not in self.text:
+            return False  # no alias in the text, so nothing is shared
         if self._refs is None:
             refs: dict[int, int] = {}
 

@@ -113,6 +113,26 @@ def test_multi_document_edits_land_in_their_document():
     assert patch(text, PatchOp("set", ("d",), 4), document=1) == "a: 1\n---\nb: 2\nd: 4\n...\n---\nc: 3\n"
 
 
+def test_ops_in_several_documents_of_one_file_in_one_pass():
+    text = "a: 1\n---\nb:\n  c: 2\n---\nd: [1]\n"
+    parsed = parse_text(text, "x.yaml")
+    ops = [(0, PatchOp("set", ("z",), True)), (2, PatchOp("append", ("d",), 2)),
+           (1, PatchOp("set", ("b", "e"), "f"))]
+    new, data = patch_documents(text, [d.data for d in parsed.documents], order_ops(ops), detect_style(parsed),
+                                False)
+    assert new == "a: 1\nz: true\n---\nb:\n  c: 2\n  e: f\n---\nd: [1, 2]\n"
+    assert data == [{"a": 1, "z": True}, {"b": {"c": 2, "e": "f"}}, {"d": [1, 2]}]
+
+
+def test_keys_created_together_are_written_as_one_block_in_conventional_order():
+    text = "containers:\n- name: a\n"
+    new = patch(text, PatchOp("set", ("containers", 0, "securityContext", "capabilities", "drop"), ["ALL"]),
+                PatchOp("set", ("containers", 0, "securityContext", "allowPrivilegeEscalation"), False),
+                PatchOp("set", ("containers", 0, "securityContext", "runAsNonRoot"), True))
+    assert new == ("containers:\n- name: a\n  securityContext:\n    runAsNonRoot: true\n"
+                   "    allowPrivilegeEscalation: false\n    capabilities:\n      drop:\n      - ALL\n")
+
+
 def test_non_ascii_text_keeps_columns_right():
     text = "a:\n  é: 'ü'\n  b: x\n"
     assert patch(text, PatchOp("set", ("a", "b"), "z")) == "a:\n  é: 'ü'\n  b: z\n"
