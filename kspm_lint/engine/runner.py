@@ -14,8 +14,6 @@ from kspm_lint.parsing.document import ParsedFile
 from kspm_lint.resources import Resource, resources_of
 from kspm_lint.workload import pod_spec_of
 
-ENGINE_RULES = ("yaml-syntax", "duplicate-key", "input-rejected", "unused-suppression")
-
 
 @dataclass
 class LintOptions:
@@ -82,7 +80,13 @@ class Linter:
         pod = pod_spec_of(resource)
         for rule in self.checked:
             ctx = CheckContext(resource, self.params[rule.id], pod, True)
-            for violation in rule.evaluate(ctx):
+            try:
+                violations = list(rule.evaluate(ctx))
+            except Exception as exc:  # one odd object must not end the run
+                if "check-error" in self.ran:
+                    found.append(self._check_error(resource, ref, rule, exc))
+                continue
+            for violation in violations:
                 found.append(Finding(
                     rule=rule.id,
                     severity=self.severity(rule.id),
@@ -96,6 +100,15 @@ class Linter:
                     extra={"base": resource.base},
                 ))
         return found
+
+    def _check_error(self, resource: Resource, ref: ResourceRef, rule: Rule, exc: Exception) -> Finding:
+        return Finding(
+            rule="check-error", severity=self.severity("check-error"),
+            message=f"rule '{rule.id}' failed on this object ({type(exc).__name__}: {exc}); "
+                    "the other rules still ran. Please report this with the manifest.",
+            file=resource.file.path, span=resource.locate(()), resource=ref, path=resource.base,
+            document_index=resource.document.index, extra={"base": resource.base},
+        )
 
     def finish(self, findings: list[Finding]) -> None:
         """Apply config-side ignores across all files (they are not tied to one file)."""
