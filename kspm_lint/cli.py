@@ -42,7 +42,28 @@ def _fail(message: str) -> None:
     sys.exit(EXIT_ERROR)
 
 
-@click.command(epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _Command(click.Command):
+    """Turns an unexpected exception into a short message and exit 2 (a traceback helps
+    nobody in a CI log); ``KSPM_LINT_DEBUG=1`` shows it. A closed pipe ends quietly."""
+
+    def invoke(self, ctx: click.Context):  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit, KeyboardInterrupt):
+            raise
+        except BrokenPipeError:
+            sys.stderr.close()
+            sys.exit(EXIT_OK)
+        except Exception as exc:
+            if os.environ.get("KSPM_LINT_DEBUG"):
+                raise
+            click.echo(f"kspm-lint: internal error: {type(exc).__name__}: {exc}\n"
+                       "Set KSPM_LINT_DEBUG=1 to see the traceback, and please report it.", err=True)
+            sys.exit(EXIT_ERROR)
+
+
+@click.command(cls=_Command, epilog=EPILOG,
+               context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, allow_dash=True))
 @click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
               help="Output format.")
