@@ -22,6 +22,9 @@ Examples:
   kspm-lint --ignore image-not-digest-pinned --fail-on high .
   kspm-lint --list-rules                    every rule, its severity and fix
   kspm-lint --explain run-as-non-root       what a rule checks, why, and how to fix
+  kspm-lint --fix deploy/                   apply safe fixes, report what remains
+  kspm-lint --diff --unsafe-fixes deploy/   show every available fix as a diff
+  kspm-lint --format sarif -o out.sarif .   for GitHub code scanning
 
 \b
 Suppress one finding with a comment on its line or the line above:
