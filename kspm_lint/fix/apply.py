@@ -19,9 +19,9 @@ from kspm_lint.fix import generators, invariants, patcher, plan
 from kspm_lint.fix.diff import unified_diff
 from kspm_lint.fix.edits import text_edits
 from kspm_lint.fix.files import WriteRefused, write_back
-from kspm_lint.fix.model import Fix, PatchOp
+from kspm_lint.fix.model import Fix, PatchOp, TextEdit
 from kspm_lint.fix.splice import Unpatchable
-from kspm_lint.fix.style import Style, detect_style
+from kspm_lint.fix.style import detect_style
 from kspm_lint.parsing.document import ParsedFile
 from kspm_lint.parsing.loader import parse_file
 
@@ -57,7 +57,8 @@ class FileFixes:
     def __init__(self, path: str, parsed: ParsedFile | None) -> None:
         self.path = path
         self.parsed = parsed
-        self._style: Style | None = None
+        self._text: patcher.FileText | None = None
+        self._conflicts: dict[int, set[str]] = {}  # per original document, computed once
         self.blocked = self._blocked()
 
     def _blocked(self) -> str | None:
@@ -70,10 +71,13 @@ class FileFixes:
         return None
 
     @property
-    def style(self) -> Style:
-        if self._style is None:
-            self._style = detect_style(self.parsed)
-        return self._style
+    def text(self) -> patcher.FileText:
+        """The original text with the lint's own document nodes (no second parse)."""
+        if self._text is None:
+            parsed = self.parsed
+            self._text = patcher.FileText(parsed.text, [d.root for d in parsed.documents], detect_style(parsed),
+                                          parsed.is_json)
+        return self._text
 
     def ops(self, finding: Finding) -> list[PatchOp]:
         if self.parsed is None or finding.document_index is None \
@@ -85,17 +89,33 @@ class FileFixes:
     def data(self) -> list[Any]:
         return [document.data for document in self.parsed.documents]
 
-    def patch(self, text: str, data: list[Any], ops: Iterable[tuple[int, PatchOp]],
-              whole_file: bool = False) -> tuple[str, list[Any]]:
-        new_text, new_data = patcher.patch_documents(text, data, patcher.order_ops(list(ops)), self.style,
-                                                     self.parsed.is_json)
+    def edits(self, number: int, ops: list[PatchOp]) -> list[TextEdit]:
+        """The replacements of one fix alone, computed on its document only."""
+        original = self.parsed.documents[number].data
+        ordered = [op for _, op in patcher.order_ops([(number, op) for op in ops])]
+        old, new, data = self.text.patch_document(number, original, ordered)
+        if number not in self._conflicts:
+            self._conflicts[number] = invariants.conflicts(original)
+        _refuse_conflicts(original, data, self._conflicts[number])
+        start, _ = self.text.bounds(number)
+        return text_edits(old, new, first_line=self.text.index.line_of(start) + 1)
+
+    def patch(self, text: str, data: list[Any], ops: Iterable[tuple[int, PatchOp]]) -> tuple[str, list[Any]]:
+        """Patch the whole file and check it as the linter will read it."""
+        original = text is self.parsed.text
+        new_text, new_data = patcher.patch_documents(
+            text, data, patcher.order_ops(list(ops)), self.text.style, self.parsed.is_json,
+            roots=self.text.roots if original else None)
         for old_document, new_document in zip(data, new_data, strict=True):
-            refused = invariants.new_conflicts(old_document, new_document)
-            if refused:
-                raise Unpatchable(refused[0])
-        if whole_file:
-            patcher.check_file(self.path, self.parsed.problems, new_text, new_data)
+            _refuse_conflicts(old_document, new_document)
+        patcher.check_file(self.path, self.parsed.problems, new_text, new_data)
         return new_text, new_data
+
+
+def _refuse_conflicts(before: Any, after: Any, known: set[str] | None = None) -> None:
+    refused = invariants.new_conflicts(before, after, known)
+    if refused:
+        raise Unpatchable(refused[0])
 
 
 def _rules(run) -> dict[str, tuple[str, str]]:
@@ -151,9 +171,7 @@ def attach_fixes(run) -> None:
                     raise Unpatchable(_suggestion(_rendered_reason(origin), fix.ops))
                 if file.blocked:
                     raise Unpatchable(file.blocked)
-                new_text, _ = file.patch(file.parsed.text, file.data(),
-                                         [(finding.document_index, op) for op in fix.ops])
-                fix.edits = text_edits(file.parsed.text, new_text)
+                fix.edits = file.edits(finding.document_index, fix.ops)
             except (generators.NoFix, Unpatchable) as exc:
                 fix.applicable, fix.reason = False, str(exc)
 
@@ -197,7 +215,7 @@ def _fix_file(file: FileFixes, findings: list[Finding], write: bool, outcome: Fi
         outcome.failed.append((file.path, f"{_where(candidate.findings[0])}: {reason}"))
     old_text = file.parsed.text
     try:
-        new_text, _ = file.patch(old_text, file.data(), ops, whole_file=True)
+        new_text, _ = file.patch(old_text, file.data(), ops)
         fixed = [finding for candidate in accepted for finding in candidate.findings]
     except Unpatchable:
         new_text, fixed = _one_at_a_time(file, accepted, outcome)
@@ -227,8 +245,7 @@ def _one_at_a_time(file: FileFixes, accepted: list[plan.Candidate],
         refused: list[tuple[plan.Candidate, str]] = []
         for candidate in pending:
             try:
-                text, data = file.patch(text, data, [(candidate.document, op) for op in candidate.ops],
-                                        whole_file=True)
+                text, data = file.patch(text, data, [(candidate.document, op) for op in candidate.ops])
                 fixed.extend(candidate.findings)
             except Unpatchable as exc:
                 refused.append((candidate, str(exc)))

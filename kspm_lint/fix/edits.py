@@ -18,8 +18,11 @@ def _word(char: str) -> bool:
     return char.isalnum() or char == "_"
 
 
-def text_edits(old: str, new: str) -> list[TextEdit]:
-    """Replacements, in order and not overlapping, that turn ``old`` into ``new``."""
+def text_edits(old: str, new: str, first_line: int = 1) -> list[TextEdit]:
+    """Replacements, in order and not overlapping, that turn ``old`` into ``new``.
+
+    ``first_line``: the line number of ``old``'s first line in its file (``old`` may be
+    one document of a multi-document file; it starts at the beginning of a line)."""
     if old == new:
         return []
     before, after = LineIndex(old), LineIndex(new)
@@ -48,7 +51,8 @@ def text_edits(old: str, new: str) -> list[TextEdit]:
         text = replacement[prefix:len(replacement) - suffix]
         line, column = before.position(start)
         end_line, end_column = before.position(end)
-        edits.append(TextEdit(line, column, end_line, end_column, text))
+        shift = first_line - 1
+        edits.append(TextEdit(line + shift, column, end_line + shift, end_column, text))
     return edits
 
 

@@ -59,5 +59,6 @@ def conflicts(data: Any) -> set[str]:
     return found
 
 
-def new_conflicts(before: Any, after: Any) -> list[str]:
-    return sorted(conflicts(after) - conflicts(before))
+def new_conflicts(before: Any, after: Any, known: set[str] | None = None) -> list[str]:
+    """Conflicts in ``after`` that ``before`` did not have (``known``: its conflicts, if computed)."""
+    return sorted(conflicts(after) - (conflicts(before) if known is None else known))

@@ -55,7 +55,7 @@ def _read_back(text: str) -> Any:
     if len(roots) != 1:
         raise Unpatchable(f"a patched document reads back as {len(roots)} documents")
     try:
-        return Builder().build(roots[0])
+        return Builder(may_alias="*" in text).build(roots[0])
     except NodeError as exc:
         raise Unpatchable(f"the patched document does not read back: {exc}") from None
 
@@ -71,27 +71,42 @@ def order_ops(ops: Sequence[DocOp]) -> list[DocOp]:
     return keep + removals
 
 
-def patch_documents(text: str, data: Sequence[Any], ops: Sequence[DocOp], style: Style,
-                    json_file: bool) -> tuple[str, list[Any]]:
-    """(new text, new data per document). ``ops`` run in the order given (see ``order_ops``).
+class FileText:
+    """A file's text with its documents' root nodes (marks relative to the whole text).
 
-    Raises ``Unpatchable`` when an op cannot be written, or when a patched document does
-    not read back as its data plus the ops.
+    Built from the lint's own parse (no second parse) or from ``compose_roots``. The
+    first op on a document is planned on these nodes; later ones on a fresh parse of
+    the patched document slice.
     """
-    roots = compose_roots(text)
-    if len(roots) != len(data):
-        raise Unpatchable("the file's documents changed since it was linted")
-    index = LineIndex(text)
-    by_document: dict[int, list[PatchOp]] = {}
-    for number, op in ops:
-        by_document.setdefault(number, []).append(op)
-    result = list(data)
-    for number in sorted(by_document, reverse=True):
-        root = roots[number]
-        start, end = index.line_start(root.start_mark.line), index.mark_offset(root.end_mark)
-        piece = text[start:end]
-        expected = copy.deepcopy(data[number])
-        for op in coalesce(expected, by_document[number]):
+
+    def __init__(self, text: str, roots: Sequence[yaml.Node], style: Style, json_file: bool) -> None:
+        self.text, self.roots, self.style, self.json_file = text, list(roots), style, json_file
+        self.index = LineIndex(text)
+        self._views: dict[int, DocumentText] = {}
+
+    def bounds(self, number: int) -> tuple[int, int]:
+        """The document's slice: from the start of its first line to the end of its node."""
+        root = self.roots[number]
+        return self.index.line_start(root.start_mark.line), self.index.mark_offset(root.end_mark)
+
+    def view(self, number: int) -> DocumentText:
+        view = self._views.get(number)
+        if view is None:
+            view = self._views[number] = DocumentText(self.text, self.roots[number], self.style, self.json_file,
+                                                      self.index)
+        return view
+
+    def patch_document(self, number: int, data: Any, ops: Sequence[PatchOp]) -> tuple[str, str, Any]:
+        """(old slice, new slice, new data) of one document; ``ops`` in ``order_ops`` order.
+
+        Raises ``Unpatchable`` when an op cannot be written or the patched slice does not
+        read back as ``data`` plus the ops.
+        """
+        start, end = self.bounds(number)
+        old = piece = self.text[start:end]
+        expected = copy.deepcopy(data)
+        first = True
+        for op in coalesce(expected, list(ops)):
             if op.op == "set":
                 op = PatchOp("set", op.path, placement.ordered(op.path, op.value))
             try:
@@ -100,16 +115,40 @@ def patch_documents(text: str, data: Sequence[Any], ops: Sequence[DocOp], style:
                 raise Unpatchable(f"{format_path(op.path)}: {exc}") from None
             if not changed:
                 continue
-            local = compose_roots(piece)
-            if len(local) != 1:
-                raise Unpatchable("a document cannot be read on its own (directives or tags)")
-            splice = DocumentText(piece, local[0], style, json_file).plan(op)
-            piece = piece[:splice.start] + splice.text + piece[splice.end:]
-        if not same(_read_back(piece), expected):
+            if first:
+                splice, shift = self.view(number).plan(op), start
+            else:
+                local = compose_roots(piece)
+                if len(local) != 1:
+                    raise Unpatchable("a document cannot be read on its own (directives or tags)")
+                splice, shift = DocumentText(piece, local[0], self.style, self.json_file).plan(op), 0
+            first = False
+            piece = piece[:splice.start - shift] + splice.text + piece[splice.end - shift:]
+        if piece != old and not same(_read_back(piece), expected):
             raise Unpatchable("the patched document does not read back as the original data plus "
                               "the fix; left unchanged")
+        return old, piece, expected
+
+
+def patch_documents(text: str, data: Sequence[Any], ops: Sequence[DocOp], style: Style, json_file: bool,
+                    roots: Sequence[yaml.Node] | None = None) -> tuple[str, list[Any]]:
+    """(new text, new data per document). ``ops`` run in the order given (see ``order_ops``).
+
+    ``roots``: the documents' nodes for exactly this text, when the caller has them.
+    """
+    if roots is None:
+        roots = compose_roots(text)
+    if len(roots) != len(data):
+        raise Unpatchable("the file's documents changed since it was linted")
+    file = FileText(text, roots, style, json_file)
+    by_document: dict[int, list[PatchOp]] = {}
+    for number, op in ops:
+        by_document.setdefault(number, []).append(op)
+    result = list(data)
+    for number in sorted(by_document, reverse=True):  # later documents first: earlier offsets stay valid
+        start, end = file.bounds(number)
+        _, piece, result[number] = file.patch_document(number, data[number], by_document[number])
         text = text[:start] + piece + text[end:]
-        result[number] = expected
     return text, result
 
 

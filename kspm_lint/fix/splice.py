@@ -66,12 +66,14 @@ def _nest(keys: Path, value: Any) -> Any:
 class DocumentText:
     """A document's node tree over the text it was composed from."""
 
-    def __init__(self, text: str, root: yaml.Node, style: Style, json_file: bool) -> None:
+    def __init__(self, text: str, root: yaml.Node, style: Style, json_file: bool,
+                 index: LineIndex | None = None) -> None:
         self.text = text
         self.root = root
         self.style = style
         self.json_file = json_file
-        self.index = LineIndex(text)
+        self.index = index or LineIndex(text)
+        self._may_alias = "*" in text
         self._refs: dict[int, int] | None = None
 
     # -- positions -------------------------------------------------------------------
@@ -84,8 +86,8 @@ class DocumentText:
 
     def shared(self, node: yaml.Node) -> bool:
         """Whether the node is written once and used more than once (anchor + aliases)."""
-        if "*" not in self.text:
-            return False  # no alias in the text, so nothing is shared
+        if not self._may_alias:
+            return False  # no "*" in the text, so no alias and nothing is shared
         if self._refs is None:
             refs: dict[int, int] = {}
 

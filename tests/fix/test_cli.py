@@ -155,3 +155,22 @@ def test_json_says_why_a_fix_cannot_apply(cli, tmp_path):
     assert first["applicable"] is False and first["edits"] == []
     assert "anchor or alias used in more than one place" in first["reason"]
     assert report["findings"][2]["fix"]["applicable"] is True
+
+
+@pytest.mark.parametrize("case", sorted(p.name for p in (Path(__file__).parent / "golden").iterdir()))
+def test_each_findings_edits_alone_fix_that_finding(case, cli, tmp_path):
+    """On every golden input (multi-document, CRLF, JSON...): apply one finding's edits
+    to the original text, as a SARIF or rdjson consumer would; that finding is gone."""
+    source = next((Path(__file__).parent / "golden" / case).glob("input.*"))
+    original = source.read_bytes().decode("utf-8-sig")
+    target = tmp_path / f"{case}{source.suffix}"
+    target.write_bytes(source.read_bytes())
+    report = json.loads(cli("--format", "json", "--select", ",".join(FIXABLE), target.name).stdout)
+    applicable = [f for f in report["findings"] if f["fix"] and f["fix"]["applicable"]]
+    assert applicable
+    for finding in applicable:
+        one = tmp_path / f"one{source.suffix}"
+        one.write_text(apply_edits(original, [TextEdit(**e) for e in finding["fix"]["edits"]]), newline="")
+        again = json.loads(cli("--format", "json", "--select", finding["rule"], one.name).stdout)
+        still = [(f["rule"], f["path"], f["resource"]) for f in again["findings"]]
+        assert (finding["rule"], finding["path"], finding["resource"]) not in still, finding
