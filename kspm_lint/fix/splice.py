@@ -302,7 +302,14 @@ class DocumentText:
             offset = self.index.line_end(self._skip_inner_comments(line, column))
             return Splice(offset, offset, "".join(eol + pad + text for text in lines))
         offset = self.start(mapping.value[position][0])
-        return Splice(offset, offset, lines[0] + "".join(eol + pad + text for text in lines[1:]) + eol + pad)
+        line = self.index.line_of(offset)
+        if self.text[self.index.line_start(line):offset].strip():  # "- key:": stay inside the item
+            return Splice(offset, offset, lines[0] + "".join(eol + pad + text for text in lines[1:]) + eol + pad)
+        # Comment lines right above the key are about it (a suppression comment, too): go above them.
+        while line > 0 and self.index.line_text(line - 1).lstrip().startswith("#"):
+            line -= 1
+        offset = self.index.line_start(line)
+        return Splice(offset, offset, "".join(pad + text + eol for text in lines))
 
     def _separator(self, node: yaml.Node, starts: list[int]) -> str:
         """", " for a one-line flow collection, "," + newline + indentation for a tall one."""

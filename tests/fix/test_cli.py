@@ -174,3 +174,15 @@ def test_each_findings_edits_alone_fix_that_finding(case, cli, tmp_path):
         again = json.loads(cli("--format", "json", "--select", finding["rule"], one.name).stdout)
         still = [(f["rule"], f["path"], f["resource"]) for f in again["findings"]]
         assert (finding["rule"], finding["path"], finding["resource"]) not in still, finding
+
+
+def test_insertions_keep_line_above_suppressions_attached_to_their_line(cli, tmp_path):
+    text = ("apiVersion: v1\nkind: Pod\nmetadata:\n  name: agent\nspec:\n"
+            "  # kspm-lint: disable=host-namespaces the agent watches host processes\n"
+            "  hostPID: true\n  containers:\n  - name: agent\n    image: agent:1\n")
+    (tmp_path / "agent.yaml").write_text(text)
+    rules = "host-namespaces,service-account-token-automount,unused-suppression"
+    result = cli("--fix", "--unsafe-fixes", "--select", rules, "agent.yaml")
+    assert (tmp_path / "agent.yaml").read_text() == text.replace(
+        "spec:\n", "spec:\n  automountServiceAccountToken: false\n")
+    assert result.exit_code == 0, result.stdout
