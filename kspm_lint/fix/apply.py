@@ -174,6 +174,12 @@ def attach_fixes(run) -> None:
                 fix.edits = file.edits(finding.document_index, fix.ops)
             except (generators.NoFix, Unpatchable) as exc:
                 fix.applicable, fix.reason = False, str(exc)
+            except Exception as exc:  # a bug in one fix must not cost the whole report
+                fix.applicable, fix.reason = False, _internal(exc)
+
+
+def _internal(exc: Exception) -> str:
+    return f"internal error while preparing the fix ({type(exc).__name__}: {exc}); please report it"
 
 
 def _where(finding: Finding) -> str:
@@ -188,7 +194,10 @@ def apply_fixes(run, unsafe: bool, write: bool) -> FixOutcome:
     files = _files(run, grouped)
     outcome = FixOutcome()
     for path in sorted(grouped):
-        _fix_file(files[path], grouped[path], write, outcome)
+        try:
+            _fix_file(files[path], grouped[path], write, outcome)
+        except Exception as exc:  # nothing of this file was written: go on with the others
+            outcome.failed.append((path, _internal(exc)))
     return outcome
 
 

@@ -211,7 +211,7 @@ def run_as_root_user(target: Target) -> list[PatchOp]:
 
 def _tmp_volume_name(pod: PodSpec) -> tuple[str, bool]:
     """(name, exists): an existing emptyDir called tmp, or the first free tmp name."""
-    volumes = {volume.get("name"): volume for _, volume in pod.volumes()}
+    volumes = {volume["name"]: volume for _, volume in pod.volumes() if isinstance(volume.get("name"), str)}
     existing = volumes.get("tmp")
     if isinstance(existing, dict) and "emptyDir" in existing and len(existing) == 2:
         return "tmp", True

@@ -48,7 +48,8 @@ def conflicts(data: Any) -> set[str]:
                         found.add(f"container '{name}' would have allowPrivilegeEscalation: false with "
                                   "privileged: true, which the API server rejects (remove privileged first: "
                                   "--unsafe-fixes)")
-                    if "CAP_SYS_ADMIN" in (_mapping(context.get("capabilities")).get("add") or []):
+                    added = _mapping(context.get("capabilities")).get("add")
+                    if isinstance(added, list) and "CAP_SYS_ADMIN" in added:
                         found.add(f"container '{name}' would have allowPrivilegeEscalation: false with "
                                   "CAP_SYS_ADMIN added, which the API server rejects")
                 non_root = context.get("runAsNonRoot", pod_context.get("runAsNonRoot"))

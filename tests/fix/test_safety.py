@@ -149,3 +149,30 @@ def test_conflicting_ops_refuse_the_later_finding():
     assert ops == [(0, PatchOp("set", ("a", "b"), 1)), (1, PatchOp("set", ("a", "b"), 2))]
     assert len(accepted) == 2
     assert [reason for _, reason in refused] == ["conflicts with another fix of a.b"] * 2
+
+
+WRONG_TYPES = {
+    "capabilities.yaml": "apiVersion: v1\nkind: Pod\nmetadata: {name: t}\nspec:\n  containers:\n  - name: 5\n"
+                         "    image: [x]\n    securityContext: {capabilities: {add: 5, drop: NET_RAW}}\n"
+                         "    ports: [{hostPort: abc}]\n",
+    "shapes.yaml": "apiVersion: v1\nkind: Pod\nmetadata: {name: [1]}\nspec:\n  containers: {a: 1}\n  volumes: 7\n"
+                   "  securityContext: []\n",
+    "volumes.yaml": "apiVersion: v1\nkind: Pod\nmetadata: {name: v}\nspec:\n  volumes: [{name: [tmp]}, 3]\n"
+                    "  securityContext: {seccompProfile: 5, runAsUser: '0'}\n  containers:\n"
+                    "  - {name: a, image: a, securityContext: null, volumeMounts: 4, ports: [7]}\n",
+    "list.yaml": "apiVersion: v1\nkind: List\nitems:\n- 1\n- apiVersion: v1\n  kind: Pod\n  metadata: {name: p}\n"
+                 "  spec: {containers: [{name: a, image: a, securityContext: {privileged: true}}]}\n",
+}
+
+
+def test_wrong_types_never_crash_and_are_never_half_fixed(tmp_path):
+    for name, text in WRONG_TYPES.items():
+        write(tmp_path, name, text)
+    run = lint_run(list(WRONG_TYPES), [], tmp_path)
+    attach_fixes(run)
+    reasons = [f.fix.reason for f in run.report.findings if f.fix is not None and f.fix.reason]
+    assert not [r for r in reasons if "internal error" in r]
+    outcome = apply_fixes(run, unsafe=True, write=True)
+    assert not [r for _, r in outcome.failed if "internal error" in r]
+    again = lint_run(list(WRONG_TYPES), [], tmp_path)
+    assert not again.parsed[0].problems and all(not p.problems for p in again.parsed)
