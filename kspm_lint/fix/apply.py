@@ -57,7 +57,7 @@ class FileFixes:
     def __init__(self, path: str, parsed: ParsedFile | None) -> None:
         self.path = path
         self.parsed = parsed
-        self._text: patcher.FileText | None = None
+        self._original: patcher.FileText | None = None
         self._conflicts: dict[int, set[str]] = {}  # per original document, computed once
         self.blocked = self._blocked()
 
@@ -71,13 +71,13 @@ class FileFixes:
         return None
 
     @property
-    def text(self) -> patcher.FileText:
+    def original(self) -> patcher.FileText:
         """The original text with the lint's own document nodes (no second parse)."""
-        if self._text is None:
+        if self._original is None:
             parsed = self.parsed
-            self._text = patcher.FileText(parsed.text, [d.root for d in parsed.documents], detect_style(parsed),
+            self._original = patcher.FileText(parsed.text, [d.root for d in parsed.documents], detect_style(parsed),
                                           parsed.is_json)
-        return self._text
+        return self._original
 
     def ops(self, finding: Finding) -> list[PatchOp]:
         if self.parsed is None or finding.document_index is None \
@@ -93,21 +93,22 @@ class FileFixes:
         """The replacements of one fix alone, computed on its document only."""
         original = self.parsed.documents[number].data
         ordered = [op for _, op in patcher.order_ops([(number, op) for op in ops])]
-        old, new, data = self.text.patch_document(number, original, ordered)
+        old, new, data = self.original.patch_document(number, original, ordered)
         if number not in self._conflicts:
             self._conflicts[number] = invariants.conflicts(original)
         _refuse_conflicts(original, data, self._conflicts[number])
-        start, _ = self.text.bounds(number)
-        return text_edits(old, new, first_line=self.text.index.line_of(start) + 1)
+        start, _ = self.original.bounds(number)
+        return text_edits(old, new, first_line=self.original.index.line_of(start) + 1)
 
     def patch(self, text: str, data: list[Any], ops: Iterable[tuple[int, PatchOp]]) -> tuple[str, list[Any]]:
         """Patch the whole file and check it as the linter will read it."""
-        original = text is self.parsed.text
+        unpatched = text is self.parsed.text  # the very text the lint's nodes describe
         new_text, new_data = patcher.patch_documents(
-            text, data, patcher.order_ops(list(ops)), self.text.style, self.parsed.is_json,
-            roots=self.text.roots if original else None)
+            text, data, patcher.order_ops(list(ops)), self.original.style, self.parsed.is_json,
+            roots=self.original.roots if unpatched else None)
         for old_document, new_document in zip(data, new_data, strict=True):
-            _refuse_conflicts(old_document, new_document)
+            if new_document is not old_document:
+                _refuse_conflicts(old_document, new_document)
         patcher.check_file(self.path, self.parsed.problems, new_text, new_data)
         return new_text, new_data
 
@@ -250,8 +251,9 @@ def _one_at_a_time(file: FileFixes, accepted: list[plan.Candidate],
     text, data = file.parsed.text, file.data()
     fixed: list[Finding] = []
     pending = list(accepted)
+    refused: list[tuple[plan.Candidate, str]] = []
     while pending:
-        refused: list[tuple[plan.Candidate, str]] = []
+        refused = []
         for candidate in pending:
             try:
                 text, data = file.patch(text, data, [(candidate.document, op) for op in candidate.ops])
@@ -259,10 +261,8 @@ def _one_at_a_time(file: FileFixes, accepted: list[plan.Candidate],
             except Unpatchable as exc:
                 refused.append((candidate, str(exc)))
         if len(refused) == len(pending):
-            break
+            break  # no progress: these stay refused
         pending = [candidate for candidate, _ in refused]
-    else:
-        refused = []
     for candidate, reason in refused:
         outcome.failed.append((file.path, f"{_where(candidate.findings[0])}: {reason}"))
     return text, fixed

@@ -80,14 +80,6 @@ def target_of(finding: Finding, parsed: ParsedFile, document: Document) -> Targe
     return Target(finding, document.data, base, pod, pod_path, container, container_path)
 
 
-def _security_context(target: Target) -> Path:
-    """The securityContext the finding's path goes through."""
-    path = target.path
-    if "securityContext" not in path:
-        raise NoFix("the finding does not point into a securityContext")
-    return path[:path.index("securityContext") + 1]
-
-
 def _profile(target: Target, profile_path: Path, kind: str) -> list[PatchOp]:
     """Set a seccomp/AppArmor profile type; ``localhostProfile`` only goes with Localhost."""
     current = get_path(target.data, profile_path)
@@ -97,10 +89,11 @@ def _profile(target: Target, profile_path: Path, kind: str) -> list[PatchOp]:
     return ops
 
 
-def _profile_path(target: Target, field: str) -> Path:
+def _through(target: Target, field: str) -> Path:
+    """The finding's path up to and including ``field`` (a securityContext, a profile)."""
     path = target.path
     if field not in path:
-        raise NoFix(f"the finding does not point at a {field}")
+        raise NoFix(f"the finding does not point into a {field}")
     return path[:path.index(field) + 1]
 
 
@@ -111,17 +104,17 @@ def privilege_escalation(target: Target) -> list[PatchOp]:
 
 def seccomp_profile(target: Target) -> list[PatchOp]:
     """Pod level when the finding is about the pod, else the container it names."""
-    return _profile(target, _security_context(target) + ("seccompProfile",), "RuntimeDefault")
+    return _profile(target, _through(target, "securityContext") + ("seccompProfile",), "RuntimeDefault")
 
 
 def seccomp_unconfined(target: Target) -> list[PatchOp]:
-    return _profile(target, _profile_path(target, "seccompProfile"), "RuntimeDefault")
+    return _profile(target, _through(target, "seccompProfile"), "RuntimeDefault")
 
 
 def apparmor_unconfined(target: Target) -> list[PatchOp]:
     if "annotations" in target.path:
         return [PatchOp("set", target.path, "runtime/default")]
-    return _profile(target, _profile_path(target, "appArmorProfile"), "RuntimeDefault")
+    return _profile(target, _through(target, "appArmorProfile"), "RuntimeDefault")
 
 
 def proc_mount(target: Target) -> list[PatchOp]:
