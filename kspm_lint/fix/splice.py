@@ -158,9 +158,6 @@ class DocumentText:
             raise Unpatchable("an alias in a list next to the patch could not be located")
         return self.content_end(item)
 
-    def _content_line(self, offset: int) -> int:
-        return self.index.line_of(offset)
-
     def _skip_inner_comments(self, line: int, column: int) -> int:
         """Comment lines indented deeper than ``column`` after ``line`` belong to it."""
         while line + 1 < self.index.line_count:
@@ -298,15 +295,20 @@ class DocumentText:
         eol, pad = self.style.eol, " " * column
         if where == "after":
             anchor_key, anchor_value = mapping.value[position]
-            line = self._content_line(self.content_end(anchor_value, anchor_key))
+            line = self.index.line_of(self.content_end(anchor_value, anchor_key))
             offset = self.index.line_end(self._skip_inner_comments(line, column))
             return Splice(offset, offset, "".join(eol + pad + text for text in lines))
         offset = self.start(mapping.value[position][0])
         line = self.index.line_of(offset)
         if self.text[self.index.line_start(line):offset].strip():  # "- key:": stay inside the item
             return Splice(offset, offset, lines[0] + "".join(eol + pad + text for text in lines[1:]) + eol + pad)
-        # Comment lines right above the key are about it (a suppression comment, too): go above them.
-        while line > 0 and self.index.line_text(line - 1).lstrip().startswith("#"):
+        # Comment lines right above the key, not indented deeper, are about it (a suppression
+        # comment, too): go above them.
+        while line > 0:
+            above = self.index.line_text(line - 1)
+            stripped = above.lstrip(" ")
+            if not stripped.startswith("#") or len(above) - len(stripped) > column:
+                break
             line -= 1
         offset = self.index.line_start(line)
         return Splice(offset, offset, "".join(pad + text + eol for text in lines))
@@ -353,7 +355,7 @@ class DocumentText:
         style = self.style
         if isinstance(last, yaml.MappingNode) and not last.flow_style and last.start_mark.column - dash >= 2:
             style = dataclasses.replace(style, item_offset=last.start_mark.column - dash)
-        line = self._skip_inner_comments(self._content_line(self._item_end(sequence, len(items) - 1)), dash)
+        line = self._skip_inner_comments(self.index.line_of(self._item_end(sequence, len(items) - 1)), dash)
         offset = self.index.line_end(line)
         lines = emit.block_item(value, style)
         return Splice(offset, offset, "".join(style.eol + " " * dash + text for text in lines))

@@ -172,3 +172,11 @@ def test_keep_chomped_block_scalar_keeps_its_trailing_blank_line():
 def test_replacing_a_whole_mapping_is_refused():
     with pytest.raises(Unpatchable, match="replace whole"):
         patch("a:\n  b: 1\n", PatchOp("set", ("a",), {"c": 2}))
+
+
+def test_insert_before_a_key_goes_above_its_own_comments_only():
+    text = ("spec:\n  env:\n    - name: A\n    # - name: B\n  # the containers\n"
+            "  containers:\n  - name: c\n")
+    assert patch(text, PatchOp("set", ("spec", "securityContext"), {"runAsNonRoot": True})) == (
+        "spec:\n  env:\n    - name: A\n    # - name: B\n  securityContext:\n    runAsNonRoot: true\n"
+        "  # the containers\n  containers:\n  - name: c\n")
