@@ -150,6 +150,27 @@ def coalesce(data: Any, ops: list[PatchOp]) -> list[PatchOp]:
     return result
 
 
+def _child(node: Any, element: Any) -> Any:
+    if isinstance(node, dict) and isinstance(element, str):
+        return node.get(element)
+    if isinstance(node, list) and isinstance(element, int) and 0 <= element < len(node):
+        return node[element]
+    return None
+
+
+def detach(root: Any, path: tuple) -> None:
+    """Shallow-copy, in ``root``, every mapping and list along ``path`` (the last one too):
+    in-place edits there then leave the original data, which shares everything else,
+    alone. Much cheaper than a deep copy of a whole document per fix."""
+    node = root
+    for element in path:
+        child = _child(node, element)
+        if not isinstance(child, (dict, list)):
+            return
+        node[element] = child = copy.copy(child)
+        node = child
+
+
 def apply_ops(data: Any, ops: Iterable[PatchOp]) -> Any:
     """A patched deep copy of ``data``."""
     result = copy.deepcopy(data)

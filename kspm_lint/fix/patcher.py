@@ -22,7 +22,7 @@ import yaml
 
 from kspm_lint.fix import placement
 from kspm_lint.fix.model import PatchOp
-from kspm_lint.fix.ops import OpError, apply_op, coalesce, same
+from kspm_lint.fix.ops import OpError, apply_op, coalesce, detach, same
 from kspm_lint.fix.splice import DocumentText, Unpatchable
 from kspm_lint.fix.style import Style
 from kspm_lint.fix.text import LineIndex
@@ -104,11 +104,12 @@ class FileText:
         """
         start, end = self.bounds(number)
         old = piece = self.text[start:end]
-        expected = copy.deepcopy(data)
+        expected = copy.copy(data)
         first = True
         for op in coalesce(expected, list(ops)):
             if op.op == "set":
                 op = PatchOp("set", op.path, placement.ordered(op.path, op.value))
+            detach(expected, op.path)
             try:
                 changed = apply_op(expected, op)
             except OpError as exc:

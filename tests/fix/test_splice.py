@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 
 from kspm_lint.fix.model import PatchOp
@@ -180,3 +182,14 @@ def test_insert_before_a_key_goes_above_its_own_comments_only():
     assert patch(text, PatchOp("set", ("spec", "securityContext"), {"runAsNonRoot": True})) == (
         "spec:\n  env:\n    - name: A\n    # - name: B\n  securityContext:\n    runAsNonRoot: true\n"
         "  # the containers\n  containers:\n  - name: c\n")
+
+
+def test_patching_never_changes_the_data_it_was_given():
+    text = "spec:\n  volumes:\n  - name: a\n  sc:\n    p: true\n    q: 1\n  l: [1, 2]\n"
+    parsed = parse_text(text, "x.yaml")
+    data = [d.data for d in parsed.documents]
+    before = copy.deepcopy(data)
+    ops = [PatchOp("append", ("spec", "volumes"), {"name": "b"}), PatchOp("remove", ("spec", "sc", "p")),
+           PatchOp("set", ("spec", "sc", "r"), 2), PatchOp("remove", ("spec", "l", 0))]
+    patch_documents(text, data, order_ops([(0, op) for op in ops]), detect_style(parsed), False)
+    assert data == before
