@@ -19,7 +19,7 @@ from kspm_lint.fix import generators, invariants, patcher, plan
 from kspm_lint.fix.diff import unified_diff
 from kspm_lint.fix.edits import text_edits
 from kspm_lint.fix.files import WriteRefused, write_back
-from kspm_lint.fix.model import Fix, PatchOp, TextEdit
+from kspm_lint.fix.model import Fix, PatchOp, Safety, TextEdit
 from kspm_lint.fix.splice import Unpatchable
 from kspm_lint.fix.style import detect_style
 from kspm_lint.parsing.document import ParsedFile
@@ -56,14 +56,14 @@ class FileFixes:
 
     def __init__(self, path: str, parsed: ParsedFile | None) -> None:
         self.path = path
-        self.parsed = parsed
+        self.parsed = parsed if parsed is not None else ParsedFile(path, "", [], [])
         self._original: patcher.FileText | None = None
         self._conflicts: dict[int, set[str]] = {}  # per original document, computed once
         self.blocked = self._blocked()
 
     def _blocked(self) -> str | None:
         parsed = self.parsed
-        if parsed is None or not os.path.isfile(self.path):
+        if not os.path.isfile(self.path):
             return "the input is not a file on disk (stdin or generated); nothing to write to"
         broken = next((p for p in parsed.problems if p.rule in _BROKEN), None)
         if broken is not None:
@@ -79,12 +79,14 @@ class FileFixes:
                                           parsed.is_json)
         return self._original
 
-    def ops(self, finding: Finding) -> list[PatchOp]:
-        if self.parsed is None or finding.document_index is None \
-                or not 0 <= finding.document_index < len(self.parsed.documents):
+    def document(self, finding: Finding) -> int:
+        number = finding.document_index
+        if number is None or not 0 <= number < len(self.parsed.documents):
             raise generators.NoFix("the finding is not tied to a document")
-        document = self.parsed.documents[finding.document_index]
-        return generators.ops_for(finding, self.parsed, document)
+        return number
+
+    def ops(self, finding: Finding) -> list[PatchOp]:
+        return generators.ops_for(finding, self.parsed, self.parsed.documents[self.document(finding)])
 
     def data(self) -> list[Any]:
         return [document.data for document in self.parsed.documents]
@@ -119,13 +121,14 @@ def _refuse_conflicts(before: Any, after: Any, known: set[str] | None = None) ->
         raise Unpatchable(refused[0])
 
 
-def _rules(run) -> dict[str, tuple[str, str]]:
+def _rules(run) -> dict[str, tuple[Safety, str]]:
     """rule id -> (safety, description) for the run's rules that have an automatic fix."""
-    found = {}
+    found: dict[str, tuple[Safety, str]] = {}
     for rule in run.report.rules:
         fix = rule.fix or {}
-        if fix.get("safety") in ("safe", "unsafe") and rule.id in generators.GENERATORS:
-            found[rule.id] = (fix["safety"], " ".join(str(fix.get("description", "")).split()))
+        safety = fix.get("safety")
+        if (safety == "safe" or safety == "unsafe") and rule.id in generators.GENERATORS:
+            found[rule.id] = (safety, " ".join(str(fix.get("description", "")).split()))
     return found
 
 
@@ -172,7 +175,7 @@ def attach_fixes(run) -> None:
                     raise Unpatchable(_suggestion(_rendered_reason(origin), fix.ops))
                 if file.blocked:
                     raise Unpatchable(file.blocked)
-                fix.edits = file.edits(finding.document_index, fix.ops)
+                fix.edits = file.edits(file.document(finding), fix.ops)
             except (generators.NoFix, Unpatchable) as exc:
                 fix.applicable, fix.reason = False, str(exc)
             except Exception as exc:  # a bug in one fix must not cost the whole report
@@ -214,18 +217,18 @@ def _fix_file(file: FileFixes, findings: list[Finding], write: bool, outcome: Fi
         if origin:
             outcome.failed.append((file.path, f"{_where(finding)}: {_suggestion(_rendered_reason(origin), ops)}"))
             continue
-        candidates.append(plan.Candidate([finding], finding.document_index, ops))
+        candidates.append(plan.Candidate([finding], file.document(finding), ops))
     if not candidates:
         return
     if file.blocked:
         outcome.failed.append((file.path, file.blocked))
         return
-    ops, accepted, refused = plan.combine(candidates)
+    combined, accepted, refused = plan.combine(candidates)
     for candidate, reason in refused:
         outcome.failed.append((file.path, f"{_where(candidate.findings[0])}: {reason}"))
     old_text = file.parsed.text
     try:
-        new_text, _ = file.patch(old_text, file.data(), ops)
+        new_text, _ = file.patch(old_text, file.data(), combined)
         fixed = [finding for candidate in accepted for finding in candidate.findings]
     except Unpatchable:
         new_text, fixed = _one_at_a_time(file, accepted, outcome)

@@ -57,6 +57,11 @@ class Step:
     index: int = 0
 
 
+def _flow(node: yaml.Node) -> bool:
+    """Whether a collection is written in flow style (``{...}``, ``[...]``)."""
+    return bool(getattr(node, "flow_style", False))
+
+
 def _nest(keys: Path, value: Any) -> Any:
     for key in reversed(keys):
         value = {key: value}
@@ -136,7 +141,7 @@ class DocumentText:
             return self._alias_end(key)
         if isinstance(node, yaml.ScalarNode):
             end = self.end(node)
-            if node.style in ("|", ">"):
+            if getattr(node, "style", None) in ("|", ">"):
                 start = self.start(node)
                 header = self.text[start:self.index.line_end(self.index.line_of(start))].split("#")[0]
                 if "+" in header:  # "keep" chomping: the trailing blank lines are content
@@ -144,14 +149,14 @@ class DocumentText:
                 while end > start and self.text[end - 1] in " \t" + _BREAKS:
                     end -= 1
             return end
-        if node.flow_style or not node.value:
+        if _flow(node) or not node.value:
             return self.end(node)
         if isinstance(node, yaml.MappingNode):
             last_key, last_value = node.value[-1]
             return self.content_end(last_value, last_key)
         return self._item_end(node, len(node.value) - 1)
 
-    def _item_end(self, sequence: yaml.SequenceNode, index: int) -> int:
+    def _item_end(self, sequence: yaml.Node, index: int) -> int:
         item = sequence.value[index]
         floor = self.start(sequence) if index == 0 else self.start(sequence.value[index - 1])
         if self.start(item) < floor:
@@ -257,7 +262,8 @@ class DocumentText:
     def _replace_scalar(self, step: Step, value: Any) -> Splice:
         node = step.node
         start, end = self.start(node), self.content_end(node)
-        quote = node.style if node.style in ("'", '"') else None
+        style = getattr(node, "style", None)
+        quote = style if style in ("'", '"') else None
         text = emit.scalar(value, self.json_file, quote)
         if start == end:  # an empty value right after "key:" or "-"
             text = " " + text
@@ -268,7 +274,7 @@ class DocumentText:
         node = step.node
         start, end = self.start(node), self.end(node)
         holder = step.holder
-        if value and step.key is not None and isinstance(holder, yaml.MappingNode) and not holder.flow_style \
+        if value and step.key is not None and isinstance(holder, yaml.MappingNode) and not _flow(holder) \
                 and not self.json_file:
             colon = self._after_colon(step.key)
             line = self.index.line_of(colon)
@@ -287,7 +293,7 @@ class DocumentText:
     def _insert(self, step: Step, path: Path, key: str, value: Any) -> Splice:
         mapping = step.node
         keys = [key_text(k) for k, _ in mapping.value]
-        if mapping.flow_style or self.json_file:
+        if _flow(mapping) or self.json_file:
             return self._insert_flow(mapping, path, keys, key, value)
         where, position = placement.choose(path, keys, key)
         column = mapping.value[0][0].start_mark.column
@@ -322,7 +328,7 @@ class DocumentText:
         column = starts[-1] - self.index.line_start(self.index.line_of(starts[-1]))
         return "," + self.style.eol + " " * column
 
-    def _insert_flow(self, mapping: yaml.MappingNode, path: Path, keys: list[str], key: str,
+    def _insert_flow(self, mapping: yaml.Node, path: Path, keys: list[str], key: str,
                      value: Any) -> Splice:
         entry = emit.flow_entry(key, value, self._json_style(mapping))
         if not mapping.value:
@@ -340,7 +346,7 @@ class DocumentText:
     def _append(self, step: Step, path: Path, value: Any) -> Splice:
         sequence = step.node
         items = sequence.value
-        if sequence.flow_style or self.json_file:
+        if _flow(sequence) or self.json_file:
             text = emit.flow(value, self._json_style(sequence))
             if not items:
                 open_at, close_at = self._brackets(sequence)
@@ -353,7 +359,7 @@ class DocumentText:
             raise Unpatchable(f"{format_path(path)}: the last list item shares its line with other text")
         dash = head.rstrip().rfind("-")
         style = self.style
-        if isinstance(last, yaml.MappingNode) and not last.flow_style and last.start_mark.column - dash >= 2:
+        if isinstance(last, yaml.MappingNode) and not _flow(last) and last.start_mark.column - dash >= 2:
             style = dataclasses.replace(style, item_offset=last.start_mark.column - dash)
         line = self._skip_inner_comments(self.index.line_of(self._item_end(sequence, len(items) - 1)), dash)
         offset = self.index.line_end(line)
@@ -373,7 +379,7 @@ class DocumentText:
         holder_step = next(step for step in steps if step.node is holder)
         if len(holder.value) == 1:
             return self._empty_out(holder_step)
-        if holder.flow_style:
+        if _flow(holder):
             return self._remove_flow(holder, target.index)
         if isinstance(holder, yaml.MappingNode):
             key, value = holder.value[target.index]
@@ -415,7 +421,7 @@ class DocumentText:
     def _empty_out(self, step: Step) -> Splice:
         """The removal empties a collection: write it as ``{}`` or ``[]``."""
         node = step.node
-        if node.flow_style:
+        if _flow(node):
             open_at, close_at = self._brackets(node)
             return Splice(open_at + 1, close_at, "")
         empty = "{}" if isinstance(node, yaml.MappingNode) else "[]"

@@ -41,7 +41,7 @@ def detect_style(parsed: ParsedFile) -> Style:
         return len(head) - 1 if head.endswith("-") else None
 
     def visit(node: yaml.Node) -> None:
-        if id(node) in seen or isinstance(node, yaml.ScalarNode) or node.flow_style:
+        if id(node) in seen or isinstance(node, yaml.ScalarNode) or getattr(node, "flow_style", False):
             return
         seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
