@@ -59,6 +59,7 @@ class FileFixes:
         self.parsed = parsed if parsed is not None else ParsedFile(path, "", [], [])
         self._original: patcher.FileText | None = None
         self._conflicts: dict[int, set[str]] = {}  # per original document, computed once
+        self._edits: dict[tuple, list[TextEdit]] = {}  # findings with the same ops share their edits
         self.blocked = self._blocked()
 
     def _blocked(self) -> str | None:
@@ -93,6 +94,12 @@ class FileFixes:
 
     def edits(self, number: int, ops: list[PatchOp]) -> list[TextEdit]:
         """The replacements of one fix alone, computed on its document only."""
+        key = (number, tuple(plan.op_key(op) for op in ops))
+        if key not in self._edits:
+            self._edits[key] = self._compute_edits(number, ops)
+        return list(self._edits[key])
+
+    def _compute_edits(self, number: int, ops: list[PatchOp]) -> list[TextEdit]:
         original = self.parsed.documents[number].data
         ordered = [op for _, op in patcher.order_ops([(number, op) for op in ops])]
         old, new, data = self.original.patch_document(number, original, ordered)
