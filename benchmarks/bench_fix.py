@@ -6,7 +6,9 @@ Corpora: a copy of examples/, ../shared/corpus/real when present, and generated 
 of N documents (benchmarks/generate_corpus.py). For each, the real CLI runs in fresh
 subprocesses on a temporary copy:
 
-  before    findings of a plain lint (all rules), and those of rules with an automatic fix
+  lint      wall time of a plain lint (text report), for comparison
+  json      wall time of ``--format json``, which also computes every finding's fix edits
+  before    findings (all rules), and those of rules with an automatic fix
   fix       wall time of ``--fix --unsafe-fixes`` (lint + fix + check + write + re-lint)
   after     findings of a plain lint of the fixed copy
   again     a second ``--diff --unsafe-fixes`` must print nothing (idempotence)
@@ -56,7 +58,8 @@ def measure(name: str, source: Path | None, size: int | None) -> dict:
             generate(work, size)
         config = Path(tmp) / "empty-config.yaml"
         config.write_text("{}\n")
-        before, lint_seconds, summary = findings(work, config)
+        _, lint_seconds = kspm(work, config, "-q")
+        before, json_seconds, summary = findings(work, config)
         fixed_run, fix_seconds = kspm(work, config, "--fix", "--unsafe-fixes", "-q")
         after, _, _ = findings(work, config)
         again, _ = kspm(work, config, "--diff", "--unsafe-fixes")
@@ -69,7 +72,7 @@ def measure(name: str, source: Path | None, size: int | None) -> dict:
             "reported_fixed": int(match.group(1)) if match else 0,
             "files_changed": int(match.group(2)) if match else 0,
             "not_applied": fixed_run.stderr.count("fix not applied"),
-            "lint_s": lint_seconds, "fix_s": fix_seconds,
+            "lint_s": lint_seconds, "json_s": json_seconds, "fix_s": fix_seconds,
             "idempotent": again.stdout == "" and again.returncode == 0,
         }
 
@@ -82,14 +85,15 @@ def main() -> None:
         corpora.append(("shared/corpus/real", real, None))
     corpora += [(f"generated {size}", None, size) for size in sizes]
     header = (f"{'corpus':<20} {'files':>6} {'objects':>7} {'before':>7} {'fixable':>7} {'cleared':>7} "
-              f"{'after':>6} {'left*':>5} {'n/a':>4} {'lint s':>7} {'fix s':>7} {'fix/obj':>8} idem")
+              f"{'after':>6} {'left*':>5} {'n/a':>4} {'lint s':>7} {'json s':>7} {'fix s':>7} {'fix/obj':>8} idem")
     print(header)
     for name, source, size in corpora:
         row = measure(name, source, size)
         per_object = row["fix_s"] / max(row["resources"], 1) * 1000
         print(f"{row['corpus']:<20} {row['files']:>6} {row['resources']:>7} {row['before']:>7} {row['fixable']:>7} "
               f"{row['before'] - row['after']:>7} {row['after']:>6} {row['fixable_after']:>5} "
-              f"{row['not_applied']:>4} {row['lint_s']:>7.2f} {row['fix_s']:>7.2f} {per_object:>6.2f}ms "
+              f"{row['not_applied']:>4} {row['lint_s']:>7.2f} {row['json_s']:>7.2f} {row['fix_s']:>7.2f} "
+              f"{per_object:>6.2f}ms "
               f"{'yes' if row['idempotent'] else 'NO'}")
     print("* findings of rules that have an automatic fix still reported after --fix --unsafe-fixes "
           "(n/a: fixes refused, with the reason on stderr)")
