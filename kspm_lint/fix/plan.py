@@ -59,13 +59,16 @@ def combine(candidates: list[Candidate]) -> tuple[list[tuple[int, PatchOp]], lis
     accepted: list[Candidate] = []
     refused: list[tuple[Candidate, str]] = []
     chosen: dict[tuple, tuple[int, PatchOp]] = {}
+    by_document: dict[int, list[PatchOp]] = {}
     for candidate in group(candidates):
-        clash = next(((op, other) for op in candidate.ops for (number, other) in chosen.values()
-                      if number == candidate.document and _overlap(op, other)), None)
+        kept = by_document.setdefault(candidate.document, [])
+        clash = next((other for op in candidate.ops for other in kept if _overlap(op, other)), None)
         if clash is not None:
-            refused.append((candidate, f"conflicts with another fix of {format_path(clash[1].path)}"))
+            refused.append((candidate, f"conflicts with another fix of {format_path(clash.path)}"))
             continue
         accepted.append(candidate)
         for op in candidate.ops:
-            chosen.setdefault((candidate.document, op_key(op)), (candidate.document, op))
+            if (candidate.document, op_key(op)) not in chosen:
+                chosen[(candidate.document, op_key(op))] = (candidate.document, op)
+                kept.append(op)
     return list(chosen.values()), accepted, refused
