@@ -2,9 +2,10 @@
 
 ``attach_fixes`` gives every fixable finding its ``Fix`` (ops, and the text edits of
 that fix alone, or why it cannot be applied) for JSON, SARIF and rdjson. ``apply_fixes``
-applies the chosen safety classes file by file, all of a file's fixes together, and
-falls back to one fix at a time when the combination is refused, so one awkward
-finding never costs a file its other fixes and a file is never half-written.
+applies the chosen safety classes document by document, all of a document's fixes
+together, falling back to one fix at a time in a document whose combination is refused:
+one awkward finding costs only itself, and a file is checked whole before it is
+written, never half-written.
 """
 
 from __future__ import annotations
@@ -101,31 +102,58 @@ class FileFixes:
 
     def _compute_edits(self, number: int, ops: list[PatchOp]) -> list[TextEdit]:
         original = self.parsed.documents[number].data
-        ordered = [op for _, op in patcher.order_ops([(number, op) for op in ops])]
-        old, new, data = self.original.patch_document(number, original, ordered)
-        if number not in self._conflicts:
-            self._conflicts[number] = invariants.conflicts(original)
-        _refuse_conflicts(original, data, self._conflicts[number])
+        new, data = self.original.patch_document(number, original, _ordered(ops))
+        self._refuse_new_conflicts(number, data)
         start, _ = self.original.bounds(number)
-        return text_edits(old, new, first_line=self.original.index.line_of(start) + 1)
+        return text_edits(self.original.piece(number), new, first_line=self.original.index.line_of(start) + 1)
 
-    def patch(self, text: str, data: list[Any], ops: Iterable[tuple[int, PatchOp]]) -> tuple[str, list[Any]]:
-        """Patch the whole file and check it as the linter will read it."""
-        unpatched = text is self.parsed.text  # the very text the lint's nodes describe
-        new_text, new_data = patcher.patch_documents(
-            text, data, patcher.order_ops(list(ops)), self.original.style, self.parsed.is_json,
-            roots=self.original.roots if unpatched else None)
-        for old_document, new_document in zip(data, new_data, strict=True):
-            if new_document is not old_document:
-                _refuse_conflicts(old_document, new_document)
-        patcher.check_file(self.path, self.parsed.problems, new_text, new_data)
-        return new_text, new_data
+    def _refuse_new_conflicts(self, number: int, data: Any) -> None:
+        """Refuse a result with a combination the API server or kubelet rejects, unless the
+        author's document already had it."""
+        if number not in self._conflicts:
+            self._conflicts[number] = invariants.conflicts(self.parsed.documents[number].data)
+        refused = sorted(invariants.conflicts(data) - self._conflicts[number])
+        if refused:
+            raise Unpatchable(refused[0])
+
+    def fix_document(self, number: int, ops: list[PatchOp], candidates: list[plan.Candidate],
+                     outcome: FixOutcome) -> tuple[str, Any, list[Finding]]:
+        """(new slice, new data, findings fixed) of one document.
+
+        All the candidates' ops together first; when that is refused, one candidate at a
+        time, repeated while it makes progress (allowPrivilegeEscalation: false is refused
+        until privileged: true is gone), so one awkward finding costs only itself.
+        """
+        original = self.parsed.documents[number].data
+        try:
+            new, data = self.original.patch_document(number, original, _ordered(ops))
+            self._refuse_new_conflicts(number, data)
+            return new, data, [finding for candidate in candidates for finding in candidate.findings]
+        except Unpatchable:
+            pass
+        piece, data, fixed = None, original, []
+        pending: list[plan.Candidate] = list(candidates)
+        refused: list[tuple[plan.Candidate, str]] = []
+        while pending:
+            refused = []
+            for candidate in pending:
+                try:
+                    new, new_data = self.original.patch_document(number, data, _ordered(candidate.ops), piece)
+                    self._refuse_new_conflicts(number, new_data)
+                    piece, data = new, new_data
+                    fixed.extend(candidate.findings)
+                except Unpatchable as exc:
+                    refused.append((candidate, str(exc)))
+            if len(refused) == len(pending):
+                break  # no progress: these stay refused
+            pending = [candidate for candidate, _ in refused]
+        for candidate, reason in refused:
+            outcome.failed.append((self.path, f"{_where(candidate.findings[0])}: {reason}"))
+        return (self.original.piece(number) if piece is None else piece), data, fixed
 
 
-def _refuse_conflicts(before: Any, after: Any, known: set[str] | None = None) -> None:
-    refused = invariants.new_conflicts(before, after, known)
-    if refused:
-        raise Unpatchable(refused[0])
+def _ordered(ops: list[PatchOp]) -> list[PatchOp]:
+    return [op for _, op in patcher.order_ops([(0, op) for op in ops])]
 
 
 def _rules(run) -> dict[str, tuple[Safety, str]]:
@@ -233,46 +261,27 @@ def _fix_file(file: FileFixes, findings: list[Finding], write: bool, outcome: Fi
     combined, accepted, refused = plan.combine(candidates)
     for candidate, reason in refused:
         outcome.failed.append((file.path, f"{_where(candidate.findings[0])}: {reason}"))
+    ops_by_document: dict[int, list[PatchOp]] = {}
+    for number, op in combined:
+        ops_by_document.setdefault(number, []).append(op)
+    candidates_by_document: dict[int, list[plan.Candidate]] = {}
+    for candidate in accepted:
+        candidates_by_document.setdefault(candidate.document, []).append(candidate)
+    data, pieces, fixed = file.data(), {}, []
+    for number, document_ops in ops_by_document.items():
+        pieces[number], data[number], done = file.fix_document(number, document_ops,
+                                                               candidates_by_document[number], outcome)
+        fixed.extend(done)
     old_text = file.parsed.text
-    try:
-        new_text, _ = file.patch(old_text, file.data(), combined)
-        fixed = [finding for candidate in accepted for finding in candidate.findings]
-    except Unpatchable:
-        new_text, fixed = _one_at_a_time(file, accepted, outcome)
+    new_text = file.original.assemble(pieces)
     if new_text == old_text:
         return
-    if write:
-        try:
+    try:
+        patcher.check_file(file.path, file.parsed.problems, new_text, data)
+        if write:
             write_back(file.path, old_text, new_text)
-        except WriteRefused as exc:
-            outcome.failed.append((file.path, str(exc)))
-            return
+    except (Unpatchable, WriteRefused) as exc:
+        outcome.failed.append((file.path, str(exc)))
+        return
     outcome.changed[file.path] = (old_text, new_text)
     outcome.fixed.extend(fixed)
-
-
-def _one_at_a_time(file: FileFixes, accepted: list[plan.Candidate],
-                   outcome: FixOutcome) -> tuple[str, list[Finding]]:
-    """Apply candidates one by one, keeping each that passes the checks on its own.
-
-    Repeated while it makes progress: a fix refused before another one was applied
-    (allowPrivilegeEscalation: false before privileged: true is gone) gets another try.
-    """
-    text, data = file.parsed.text, file.data()
-    fixed: list[Finding] = []
-    pending = list(accepted)
-    refused: list[tuple[plan.Candidate, str]] = []
-    while pending:
-        refused = []
-        for candidate in pending:
-            try:
-                text, data = file.patch(text, data, [(candidate.document, op) for op in candidate.ops])
-                fixed.extend(candidate.findings)
-            except Unpatchable as exc:
-                refused.append((candidate, str(exc)))
-        if len(refused) == len(pending):
-            break  # no progress: these stay refused
-        pending = [candidate for candidate, _ in refused]
-    for candidate, reason in refused:
-        outcome.failed.append((file.path, f"{_where(candidate.findings[0])}: {reason}"))
-    return text, fixed

@@ -58,8 +58,3 @@ def conflicts(data: Any) -> set[str]:
                     found.add(f"container '{name}' would have runAsNonRoot: true with runAsUser: 0, "
                               "which the kubelet refuses to start")
     return found
-
-
-def new_conflicts(before: Any, after: Any, known: set[str] | None = None) -> list[str]:
-    """Conflicts in ``after`` that ``before`` did not have (``known``: its conflicts, if computed)."""
-    return sorted(conflicts(after) - (conflicts(before) if known is None else known))

@@ -96,49 +96,60 @@ class FileText:
                                                       self.index)
         return view
 
-    def patch_document(self, number: int, data: Any, ops: Sequence[PatchOp]) -> tuple[str, str, Any]:
-        """(old slice, new slice, new data) of one document; ``ops`` in ``order_ops`` order.
+    def piece(self, number: int) -> str:
+        start, end = self.bounds(number)
+        return self.text[start:end]
 
+    def patch_document(self, number: int, data: Any, ops: Sequence[PatchOp], piece: str | None = None,
+                       ) -> tuple[str, Any]:
+        """(new slice, new data) of one document; ``ops`` in ``order_ops`` order.
+
+        ``piece``: an already patched version of the document's slice to start from
+        (default: the original one, whose nodes plan the first op without a parse).
         Raises ``Unpatchable`` when an op cannot be written or the patched slice does not
         read back as ``data`` plus the ops.
         """
-        start, end = self.bounds(number)
-        old = piece = self.text[start:end]
+        start = self.bounds(number)[0]
+        current = self.piece(number) if piece is None else piece
+        view = self.view(number) if piece is None else None  # offsets in the whole text
         expected = copy.copy(data)
-        first = True
+        changed = False
         for op in coalesce(expected, list(ops)):
             if op.op == "set":
                 op = PatchOp("set", op.path, placement.ordered(op.path, op.value))
             detach(expected, op.path)
             try:
-                changed = apply_op(expected, op)
+                if not apply_op(expected, op):
+                    continue
             except OpError as exc:
                 raise Unpatchable(f"{format_path(op.path)}: {exc}") from None
-            if not changed:
-                continue
-            if first:
-                splice, shift = self.view(number).plan(op), start
+            if view is not None:
+                splice, shift, view = view.plan(op), start, None
             else:
-                local = compose_roots(piece)
+                local = compose_roots(current)
                 if len(local) != 1:
                     raise Unpatchable("a document cannot be read on its own (directives or tags)")
-                splice, shift = DocumentText(piece, local[0], self.style, self.json_file).plan(op), 0
-            first = False
-            piece = piece[:splice.start - shift] + splice.text + piece[splice.end - shift:]
-        if piece != old and not same(_read_back(piece), expected):
+                splice, shift = DocumentText(current, local[0], self.style, self.json_file).plan(op), 0
+            current = current[:splice.start - shift] + splice.text + current[splice.end - shift:]
+            changed = True
+        if changed and not same(_read_back(current), expected):
             raise Unpatchable("the patched document does not read back as the original data plus "
                               "the fix; left unchanged")
-        return old, piece, expected
+        return current, expected
+
+    def assemble(self, pieces: dict[int, str]) -> str:
+        """The whole text with some documents' slices replaced."""
+        text = self.text
+        for number in sorted(pieces, reverse=True):  # later documents first: earlier offsets stay valid
+            start, end = self.bounds(number)
+            text = text[:start] + pieces[number] + text[end:]
+        return text
 
 
-def patch_documents(text: str, data: Sequence[Any], ops: Sequence[DocOp], style: Style, json_file: bool,
-                    roots: Sequence[yaml.Node] | None = None) -> tuple[str, list[Any]]:
-    """(new text, new data per document). ``ops`` run in the order given (see ``order_ops``).
-
-    ``roots``: the documents' nodes for exactly this text, when the caller has them.
-    """
-    if roots is None:
-        roots = compose_roots(text)
+def patch_documents(text: str, data: Sequence[Any], ops: Sequence[DocOp], style: Style,
+                    json_file: bool) -> tuple[str, list[Any]]:
+    """(new text, new data per document): ``ops`` (in ``order_ops`` order) on a whole file."""
+    roots = compose_roots(text)
     if len(roots) != len(data):
         raise Unpatchable("the file's documents changed since it was linted")
     file = FileText(text, roots, style, json_file)
@@ -146,11 +157,10 @@ def patch_documents(text: str, data: Sequence[Any], ops: Sequence[DocOp], style:
     for number, op in ops:
         by_document.setdefault(number, []).append(op)
     result = list(data)
-    for number in sorted(by_document, reverse=True):  # later documents first: earlier offsets stay valid
-        start, end = file.bounds(number)
-        _, piece, result[number] = file.patch_document(number, data[number], by_document[number])
-        text = text[:start] + piece + text[end:]
-    return text, result
+    pieces = {}
+    for number, document_ops in by_document.items():
+        pieces[number], result[number] = file.patch_document(number, data[number], document_ops)
+    return file.assemble(pieces), result
 
 
 def check_file(path: str, old_problems: Sequence, new_text: str, expected: Sequence[Any]) -> None:
