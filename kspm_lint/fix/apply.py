@@ -102,7 +102,7 @@ class FileFixes:
 
     def _compute_edits(self, number: int, ops: list[PatchOp]) -> list[TextEdit]:
         original = self.parsed.documents[number].data
-        new, data = self.original.patch_document(number, original, _ordered(ops))
+        new, data = self.original.patch_document(number, original, patcher.order_ops(ops))
         self._refuse_new_conflicts(number, data)
         start, _ = self.original.bounds(number)
         return text_edits(self.original.piece(number), new, first_line=self.original.index.line_of(start) + 1)
@@ -126,7 +126,7 @@ class FileFixes:
         """
         original = self.parsed.documents[number].data
         try:
-            new, data = self.original.patch_document(number, original, _ordered(ops))
+            new, data = self.original.patch_document(number, original, patcher.order_ops(ops))
             self._refuse_new_conflicts(number, data)
             return new, data, [finding for candidate in candidates for finding in candidate.findings]
         except Unpatchable:
@@ -138,7 +138,7 @@ class FileFixes:
             refused = []
             for candidate in pending:
                 try:
-                    new, new_data = self.original.patch_document(number, data, _ordered(candidate.ops), piece)
+                    new, new_data = self.original.patch_document(number, data, patcher.order_ops(candidate.ops), piece)
                     self._refuse_new_conflicts(number, new_data)
                     piece, data = new, new_data
                     fixed.extend(candidate.findings)
@@ -150,10 +150,6 @@ class FileFixes:
         for candidate, reason in refused:
             outcome.failed.append((self.path, f"{_where(candidate.findings[0])}: {reason}"))
         return (self.original.piece(number) if piece is None else piece), data, fixed
-
-
-def _ordered(ops: list[PatchOp]) -> list[PatchOp]:
-    return [op for _, op in patcher.order_ops([(0, op) for op in ops])]
 
 
 def _rules(run) -> dict[str, tuple[Safety, str]]:

@@ -1,14 +1,16 @@
-"""Apply a file's ops to its text, one document slice at a time, and check the result.
+"""Apply ops to one document of a file's text, and check that it reads back as intended.
 
 Ops that create keys under the same missing mapping are first merged into one
-(``ops.coalesce``). Each op is then planned against a fresh parse of just the document
-it edits (its text slice), so later ops see earlier ones (a ``securityContext`` created by one fix is
-merged into by the next, never duplicated) without re-reading a large multi-document
-file once per op. Documents are patched from the last to the first, so the offsets
-of the ones not yet patched stay valid.
+(``ops.coalesce``). The first op is planned on the nodes the lint already parsed; each
+later one on a fresh parse of just the patched document slice, so it sees what the
+earlier ones wrote (a ``securityContext`` created by one fix is merged into by the next,
+never duplicated) without re-reading a large multi-document file once per op.
+``FileText.assemble`` puts the patched slices back, the last document first, so the
+offsets of the others stay valid.
 
-The data check is the safety net: the patched document must read back as exactly the
-original data plus the ops (``ops.apply_ops``), or the whole patch is refused.
+The data check is the safety net: the patched slice must read back as exactly the
+original data plus the ops (``ops.apply_op``), or the patch is refused; ``check_file``
+then reads the whole new file as the linter will before anything is written.
 """
 
 from __future__ import annotations
@@ -30,8 +32,6 @@ from kspm_lint.location import format_path
 from kspm_lint.parsing.loader import _Loader as Loader  # the linter's own: same tags, fast resolution
 from kspm_lint.parsing.loader import parse_text
 from kspm_lint.parsing.nodes import Builder, NodeError
-
-DocOp = tuple[int, PatchOp]
 
 
 def compose_roots(text: str) -> list[yaml.Node]:
@@ -60,14 +60,13 @@ def _read_back(text: str) -> Any:
         raise Unpatchable(f"the patched document does not read back: {exc}") from None
 
 
-def order_ops(ops: Sequence[DocOp]) -> list[DocOp]:
+def order_ops(ops: Sequence[PatchOp]) -> list[PatchOp]:
     """Sets and appends first, then removals, list items from the highest index down,
     so that earlier removals never shift the index of a later one and ``prune`` sees
     the keys other fixes added."""
-    keep = [item for item in ops if item[1].op != "remove"]
-    removals = [item for item in ops if item[1].op == "remove"]
-    removals.sort(key=lambda item: tuple((1, e) if isinstance(e, int) else (0, e) for e in item[1].path),
-                  reverse=True)
+    keep = [op for op in ops if op.op != "remove"]
+    removals = [op for op in ops if op.op == "remove"]
+    removals.sort(key=lambda op: tuple((1, e) if isinstance(e, int) else (0, e) for e in op.path), reverse=True)
     return keep + removals
 
 
@@ -144,23 +143,6 @@ class FileText:
             start, end = self.bounds(number)
             text = text[:start] + pieces[number] + text[end:]
         return text
-
-
-def patch_documents(text: str, data: Sequence[Any], ops: Sequence[DocOp], style: Style,
-                    json_file: bool) -> tuple[str, list[Any]]:
-    """(new text, new data per document): ``ops`` (in ``order_ops`` order) on a whole file."""
-    roots = compose_roots(text)
-    if len(roots) != len(data):
-        raise Unpatchable("the file's documents changed since it was linted")
-    file = FileText(text, roots, style, json_file)
-    by_document: dict[int, list[PatchOp]] = {}
-    for number, op in ops:
-        by_document.setdefault(number, []).append(op)
-    result = list(data)
-    pieces = {}
-    for number, document_ops in by_document.items():
-        pieces[number], result[number] = file.patch_document(number, data[number], document_ops)
-    return file.assemble(pieces), result
 
 
 def check_file(path: str, old_problems: Sequence, new_text: str, expected: Sequence[Any]) -> None:

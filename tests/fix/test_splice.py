@@ -7,18 +7,27 @@ import copy
 import pytest
 
 from kspm_lint.fix.model import PatchOp
-from kspm_lint.fix.patcher import order_ops, patch_documents
+from kspm_lint.fix.patcher import FileText, order_ops
 from kspm_lint.fix.splice import Unpatchable
 from kspm_lint.fix.style import detect_style
 from kspm_lint.parsing.loader import parse_text
 
 
 def patch(text: str, *ops: PatchOp, path: str = "x.yaml", document: int = 0) -> str:
+    return patch_file(text, {document: list(ops)}, path)[0]
+
+
+def patch_file(text: str, ops: dict[int, list[PatchOp]], path: str = "x.yaml") -> tuple[str, list]:
+    """(new text, new data of the patched documents), as ``--fix`` computes them."""
     parsed = parse_text(text, path)
     assert not parsed.problems
-    new, _ = patch_documents(text, [d.data for d in parsed.documents],
-                             order_ops([(document, op) for op in ops]), detect_style(parsed), parsed.is_json)
-    return new
+    file = FileText(text, [d.root for d in parsed.documents], detect_style(parsed), parsed.is_json)
+    pieces, data = {}, []
+    for number, document_ops in ops.items():
+        pieces[number], new_data = file.patch_document(number, parsed.documents[number].data,
+                                                       order_ops(document_ops))
+        data.append(new_data)
+    return file.assemble(pieces), data
 
 
 def test_replace_scalar_keeps_quotes_and_comment():
@@ -117,13 +126,10 @@ def test_multi_document_edits_land_in_their_document():
 
 def test_ops_in_several_documents_of_one_file_in_one_pass():
     text = "a: 1\n---\nb:\n  c: 2\n---\nd: [1]\n"
-    parsed = parse_text(text, "x.yaml")
-    ops = [(0, PatchOp("set", ("z",), True)), (2, PatchOp("append", ("d",), 2)),
-           (1, PatchOp("set", ("b", "e"), "f"))]
-    new, data = patch_documents(text, [d.data for d in parsed.documents], order_ops(ops), detect_style(parsed),
-                                False)
+    new, data = patch_file(text, {0: [PatchOp("set", ("z",), True)], 2: [PatchOp("append", ("d",), 2)],
+                                  1: [PatchOp("set", ("b", "e"), "f")]})
     assert new == "a: 1\nz: true\n---\nb:\n  c: 2\n  e: f\n---\nd: [1, 2]\n"
-    assert data == [{"a": 1, "z": True}, {"b": {"c": 2, "e": "f"}}, {"d": [1, 2]}]
+    assert data == [{"a": 1, "z": True}, {"d": [1, 2]}, {"b": {"c": 2, "e": "f"}}]
 
 
 def test_keys_created_together_are_written_as_one_block_in_conventional_order():
@@ -187,9 +193,9 @@ def test_insert_before_a_key_goes_above_its_own_comments_only():
 def test_patching_never_changes_the_data_it_was_given():
     text = "spec:\n  volumes:\n  - name: a\n  sc:\n    p: true\n    q: 1\n  l: [1, 2]\n"
     parsed = parse_text(text, "x.yaml")
-    data = [d.data for d in parsed.documents]
-    before = copy.deepcopy(data)
+    before = copy.deepcopy(parsed.documents[0].data)
+    file = FileText(text, [parsed.documents[0].root], detect_style(parsed), False)
     ops = [PatchOp("append", ("spec", "volumes"), {"name": "b"}), PatchOp("remove", ("spec", "sc", "p")),
            PatchOp("set", ("spec", "sc", "r"), 2), PatchOp("remove", ("spec", "l", 0))]
-    patch_documents(text, data, order_ops([(0, op) for op in ops]), detect_style(parsed), False)
-    assert data == before
+    file.patch_document(0, parsed.documents[0].data, order_ops(ops))
+    assert parsed.documents[0].data == before
