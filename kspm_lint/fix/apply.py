@@ -77,8 +77,8 @@ class FileFixes:
         """The original text with the lint's own document nodes (no second parse)."""
         if self._original is None:
             parsed = self.parsed
-            self._original = patcher.FileText(parsed.text, [d.root for d in parsed.documents], detect_style(parsed),
-                                          parsed.is_json)
+            roots = [document.root for document in parsed.documents]
+            self._original = patcher.FileText(parsed.text, roots, detect_style(parsed), parsed.is_json)
         return self._original
 
     def document(self, finding: Finding) -> int:
