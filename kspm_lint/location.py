@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 PathElement = str | int
 Path = tuple[PathElement, ...]
@@ -25,6 +26,18 @@ class Span:
     @classmethod
     def point(cls, line: int, column: int = 1) -> Span:
         return cls(line, column, line, column)
+
+
+def value_at(data: Any, path: Path) -> Any:
+    """The value at ``path`` in plain data, or None when any step is missing."""
+    for element in path:
+        if isinstance(element, str) and isinstance(data, dict):
+            data = data.get(element)
+        elif isinstance(element, int) and isinstance(data, list) and 0 <= element < len(data):
+            data = data[element]
+        else:
+            return None
+    return data
 
 
 def format_path(path: Path) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from kspm_lint.location import Path
+from kspm_lint.location import Path, value_at
 from kspm_lint.resources import Resource
 
 CONTAINER_LISTS = ("initContainers", "containers", "ephemeralContainers")
@@ -55,7 +55,7 @@ class PodSpec:
     def template_metadata(self) -> dict[str, Any]:
         if self.template_metadata_path is None:
             return self.resource.metadata
-        return _mapping(_get(self.resource.data, self.template_metadata_path))
+        return _mapping(value_at(self.resource.data, self.template_metadata_path))
 
     @property
     def annotations(self) -> dict[str, Any]:
@@ -105,17 +105,6 @@ def _mapping(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _get(data: Any, path: Path) -> Any:
-    for element in path:
-        if isinstance(element, str) and isinstance(data, dict):
-            data = data.get(element)
-        elif isinstance(element, int) and isinstance(data, list) and 0 <= element < len(data):
-            data = data[element]
-        else:
-            return None
-    return data
-
-
 def _spec_paths(resource: Resource) -> tuple[Path, Path | None] | None:
     """(pod spec path, pod template metadata path) for kinds that carry a pod."""
     kind = resource.kind
@@ -131,7 +120,7 @@ def _spec_paths(resource: Resource) -> tuple[Path, Path | None] | None:
     if kind in _TEMPLATE_KINDS:
         return ("spec", "template", "spec"), ("spec", "template", "metadata")
     # Unknown kinds (Argo Rollouts, OpenKruise, ...) count when they look like one.
-    spec = _get(resource.data, ("spec", "template", "spec"))
+    spec = value_at(resource.data, ("spec", "template", "spec"))
     if isinstance(spec, dict) and isinstance(spec.get("containers"), list):
         return ("spec", "template", "spec"), ("spec", "template", "metadata")
     return None
@@ -141,7 +130,7 @@ def pod_spec_of(resource: Resource) -> PodSpec | None:
     paths = _spec_paths(resource)
     if paths is None:
         return None
-    spec = _get(resource.data, paths[0])
+    spec = value_at(resource.data, paths[0])
     if not isinstance(spec, dict):
         return None
     return PodSpec(resource, spec, paths[0], paths[1])
