@@ -48,6 +48,7 @@ class LintRun:
     report: Report
     parsed: list[ParsedFile]
     skipped: dict[str, int]
+    fixes_attached: bool = False  # every fixable finding already has its ``Fix``
 
 
 def parse_target(target: Target) -> ParsedFile:
@@ -56,9 +57,12 @@ def parse_target(target: Target) -> ParsedFile:
     return parse_file(target.path, target.display)
 
 
-def _lint_target(linter: Linter, target: Target, keep: list[ParsedFile] | None = None):
+def _lint_target(linter: Linter, target: Target, keep: list[ParsedFile] | None = None,
+                 attach: Callable[[ParsedFile, list[Finding]], None] | None = None):
     parsed = parse_target(target)
     file_findings, count, non_k8s = linter.lint_file(parsed)
+    if attach is not None:
+        attach(parsed, file_findings)
     if keep is not None:
         keep.append(parsed)
     return parsed.path, file_findings, count, non_k8s
@@ -81,11 +85,15 @@ def prepare(settings: Settings, config: Config) -> tuple[Linter, list[Rule], dic
 
 
 def lint_paths(paths: Iterable[str], settings: Settings, config: Config,
-               progress: Callable[[int, int], None] | None = None, keep_parsed: bool = True) -> LintRun:
+               progress: Callable[[int, int], None] | None = None, keep_parsed: bool = True,
+               fixes: bool = False) -> LintRun:
     """Lint every manifest under ``paths``.
 
     ``keep_parsed=False`` lets a large run use every core (parsed documents stay in the
-    worker processes); fixes need them, so ``--fix``/``--diff`` keep them.
+    worker processes); ``--fix``/``--diff`` need them, so they keep them.
+    ``fixes=True`` attaches every fixable finding's ``Fix`` (JSON, SARIF, rdjson) file by
+    file, right after the file is linted, where it is linted (``fix.apply.FileAttacher``):
+    nothing needs the parsed files afterwards.
     """
     linter, rules, _ = prepare(settings, config)
     targets = list(discover(paths, settings.exclude))
@@ -93,10 +101,16 @@ def lint_paths(paths: Iterable[str], settings: Settings, config: Config,
     parsed_files: list[ParsedFile] = []
     skipped: dict[str, int] = {}
     resources = 0
+    attach = None
+    if fixes:
+        from kspm_lint.fix.apply import FileAttacher
+
+        attach = FileAttacher(rules)
     if keep_parsed or not use_workers(targets):
-        results = (_lint_target(linter, target, parsed_files) for target in targets)
+        keep = parsed_files if keep_parsed else None
+        results = (_lint_target(linter, target, keep, attach) for target in targets)
     else:
-        results = lint_in_workers(linter, targets)
+        results = lint_in_workers(linter, targets, attach)
     for number, (display, file_findings, count, non_k8s) in enumerate(results, start=1):
         findings.extend(file_findings)
         resources += count
@@ -108,4 +122,4 @@ def lint_paths(paths: Iterable[str], settings: Settings, config: Config,
     findings.sort(key=lambda f: f.sort_key)
     report = Report(findings=findings, rules=rules, files=len(targets), resources=resources,
                     fail_on=settings.fail_on, skipped_documents=sum(skipped.values()))
-    return LintRun(report, parsed_files, skipped)
+    return LintRun(report, parsed_files, skipped, fixes_attached=fixes)

@@ -140,10 +140,11 @@ def main(paths: tuple[str, ...], fmt: str, output: str | None, select: tuple[str
             if not targets:
                 click.echo(f"kspm-lint: no manifest changed since {changed_since}", err=True)
         progress = _progress if sys.stderr.isatty() and not quiet else None
-        keep = fix or diff or fmt in ("json", "sarif", "rdjson")  # fixes need the parsed documents
+        keep = fix or diff  # --fix/--diff need the parsed documents
+        fixes = fmt in ("json", "sarif", "rdjson") and not keep  # attached file by file, where linted
         run = None
         if targets or not changed_since:
-            run = lint_paths(targets, settings, config, progress, keep_parsed=keep)
+            run = lint_paths(targets, settings, config, progress, keep_parsed=keep, fixes=fixes)
         if run is not None and (fix or diff):
             run = _apply_fixes(run, targets, settings, config, unsafe_fixes, write=fix and not diff)
             if run is None:

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 MIN_FILES_PER_WORKER = 40
 _linter = None  # set in the parent just before forking; read by the workers
+_attach = None  # likewise: attaches fixes to a file's findings in the worker, or None
 
 
 def worker_count() -> int:
@@ -33,13 +34,16 @@ def use_workers(targets: list) -> bool:
 def _work(target):  # runs in a worker process
     from kspm_lint.api import _lint_target
 
-    return _lint_target(_linter, target)
+    return _lint_target(_linter, target, None, _attach)
 
 
-def lint_in_workers(linter, targets: list) -> Iterator[tuple]:
-    """Yield per-file results in input order, as ``_lint_target`` returns them."""
-    global _linter
-    _linter = linter
+def lint_in_workers(linter, targets: list, attach=None) -> Iterator[tuple]:
+    """Yield per-file results in input order, as ``_lint_target`` returns them.
+
+    ``attach(parsed, findings)``, when given, runs in the worker right after a file is
+    linted (fixes are computed there, where the parsed file is)."""
+    global _linter, _attach
+    _linter, _attach = linter, attach
     context = multiprocessing.get_context("fork")
     workers = min(worker_count(), max(1, len(targets) // MIN_FILES_PER_WORKER))
     chunk = max(1, min(64, len(targets) // (workers * 8)))

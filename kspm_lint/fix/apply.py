@@ -154,8 +154,13 @@ class FileFixes:
 
 def _rules(run) -> dict[str, tuple[Safety, str]]:
     """rule id -> (safety, description) for the run's rules that have an automatic fix."""
+    return fixable_rules(run.report.rules)
+
+
+def fixable_rules(rules: Iterable[Any]) -> dict[str, tuple[Safety, str]]:
+    """rule id -> (safety, description) for those of ``rules`` that have an automatic fix."""
     found: dict[str, tuple[Safety, str]] = {}
-    for rule in run.report.rules:
+    for rule in rules:
         fix = rule.fix or {}
         safety = fix.get("safety")
         if (safety == "safe" or safety == "unsafe") and rule.id in generators.GENERATORS:
@@ -172,13 +177,13 @@ def _by_file(findings: Iterable[Finding]) -> dict[str, list[Finding]]:
 
 def _files(run, paths: Iterable[str]) -> dict[str, FileFixes]:
     parsed_by_path = {parsed.path: parsed for parsed in run.parsed}
-    files = {}
-    for path in paths:
-        parsed = parsed_by_path.get(path)
-        if parsed is None and os.path.isfile(path):
-            parsed = parse_file(path)  # the run did not keep it (parallel lint)
-        files[path] = FileFixes(path, parsed)
-    return files
+    return {path: _file(path, parsed_by_path.get(path)) for path in paths}
+
+
+def _file(path: str, parsed: ParsedFile | None) -> FileFixes:
+    if parsed is None and os.path.isfile(path):
+        parsed = parse_file(path)  # the run did not keep it (parallel lint)
+    return FileFixes(path, parsed)
 
 
 def _suggestion(reason: str, ops: list[PatchOp]) -> str:
@@ -190,27 +195,49 @@ def _rendered_reason(origin: str) -> str:
 
 
 def attach_fixes(run) -> None:
-    """Set ``finding.fix`` on every finding whose rule has an automatic fix."""
+    """Set ``finding.fix`` on every finding whose rule has an automatic fix.
+
+    A run whose lint already attached them, file by file (``lint_paths(fixes=True)``),
+    is left as it is."""
+    if getattr(run, "fixes_attached", False):
+        return
     rules = _rules(run)
     grouped = _by_file(f for f in run.report.findings if f.rule in rules)
     files = _files(run, grouped)
     for path, findings in grouped.items():
-        file = files[path]
-        for finding in findings:
-            safety, description = rules[finding.rule]
-            fix = finding.fix = Fix(safety, description, ops=[])
-            try:
-                fix.ops = file.ops(finding)
-                origin = rendered_origin(finding, file.parsed)
-                if origin:
-                    raise Unpatchable(_suggestion(_rendered_reason(origin), fix.ops))
-                if file.blocked:
-                    raise Unpatchable(file.blocked)
-                fix.edits = file.edits(file.document(finding), fix.ops)
-            except (generators.NoFix, Unpatchable) as exc:
-                fix.applicable, fix.reason = False, str(exc)
-            except Exception as exc:  # a bug in one fix must not cost the whole report
-                fix.applicable, fix.reason = False, _internal(exc)
+        _attach(files[path], findings, rules)
+
+
+class FileAttacher:
+    """``attach_fixes`` for one file at a time, right after it is linted (in the worker
+    process of a parallel run, which holds the parsed file), so nothing else needs the
+    parsed files: ``attacher(parsed, findings)``."""
+
+    def __init__(self, rules: Iterable[Any]) -> None:
+        self.rules = fixable_rules(rules)
+
+    def __call__(self, parsed: ParsedFile, findings: Iterable[Finding]) -> None:
+        grouped = _by_file(f for f in findings if f.rule in self.rules)
+        for path, group in grouped.items():
+            _attach(_file(path, parsed if parsed.path == path else None), group, self.rules)
+
+
+def _attach(file: FileFixes, findings: list[Finding], rules: dict[str, tuple[Safety, str]]) -> None:
+    for finding in findings:
+        safety, description = rules[finding.rule]
+        fix = finding.fix = Fix(safety, description, ops=[])
+        try:
+            fix.ops = file.ops(finding)
+            origin = rendered_origin(finding, file.parsed)
+            if origin:
+                raise Unpatchable(_suggestion(_rendered_reason(origin), fix.ops))
+            if file.blocked:
+                raise Unpatchable(file.blocked)
+            fix.edits = file.edits(file.document(finding), fix.ops)
+        except (generators.NoFix, Unpatchable) as exc:
+            fix.applicable, fix.reason = False, str(exc)
+        except Exception as exc:  # a bug in one fix must not cost the whole report
+            fix.applicable, fix.reason = False, _internal(exc)
 
 
 def _internal(exc: Exception) -> str:
