@@ -18,7 +18,12 @@ from kspm_lint.parsing.document import ParsedFile
 from kspm_lint.resources import Resource
 from kspm_lint.workload import pod_spec_of
 
-COMMENT = re.compile(r"#\s*kspm-lint:\s*(disable-file|disable)=([A-Za-z0-9_,-]+)[ \t]*(.*)$")
+COMMENT = re.compile(
+    r"(?:^|(?<=\s))#\s*kspm-lint:\s*(disable-file|disable)="
+    r"([A-Za-z0-9_-]+(?:[ \t]*,[ \t]*[A-Za-z0-9_-]+)*)[ \t]*(.*)$"
+)
+# The line breaks YAML counts (str.splitlines also splits on form feeds and others).
+YAML_LINE_BREAK = re.compile(r"\r\n|[\n\r\x85\u2028\u2029]")
 ANNOTATION = "kspm-lint.io/ignore"
 
 
@@ -42,6 +47,7 @@ def _split_rules(text: str) -> frozenset[str]:
     return frozenset(part.strip() for part in text.split(",") if part.strip())
 
 
+
 def comment_suppressions(parsed: ParsedFile) -> list[Suppression]:
     """``# kspm-lint: disable=a,b reason`` on a line, above a line, heading a document,
     and ``disable-file=`` anywhere in the file."""
@@ -50,12 +56,13 @@ def comment_suppressions(parsed: ParsedFile) -> list[Suppression]:
     found: list[Suppression] = []
     doc_starts = [(d.start_line, d.index) for d in parsed.documents]
     doc_ends = {d.index: d.end_line for d in parsed.documents}
-    for number, line in enumerate(parsed.text.splitlines(), start=1):
+    inside_text = _text_scalars(parsed)
+    for number, line in enumerate(YAML_LINE_BREAK.split(parsed.text), start=1):
         if "kspm-lint:" not in line:
             continue
         match = COMMENT.search(line)
-        if match is None:
-            continue
+        if match is None or _within(inside_text, number, match.start() + 1):
+            continue  # not a comment: text inside a string (a script in a ConfigMap, say)
         kind, rules, reason = match.group(1), _split_rules(match.group(2)), match.group(3).strip()
         span = Span(number, match.start() + 1, number, len(line) + 1)
         standalone = line[: match.start()].strip() == ""
@@ -75,6 +82,32 @@ def comment_suppressions(parsed: ParsedFile) -> list[Suppression]:
             Suppression(rules, reason, "comment", file, span, lambda f, ls=lines: f.span.line in ls)
         )
     return found
+
+
+def _text_scalars(parsed: ParsedFile) -> list[tuple[int, int, int, int]]:
+    """Regions of scalars whose text could hold ``# kspm-lint:``: a data string must never
+    be able to silence the linter."""
+    regions: list[tuple[int, int, int, int]] = []
+    seen: set[int] = set()
+    stack = [document.root for document in parsed.documents]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node.value, str):
+            if "#" in node.value:
+                start, end = node.start_mark, node.end_mark
+                regions.append((start.line + 1, start.column + 1, end.line + 1, end.column + 1))
+        elif node.value and isinstance(node.value[0], tuple):
+            stack.extend(item for pair in node.value for item in pair)
+        else:
+            stack.extend(node.value)
+    return regions
+
+
+def _within(regions: list[tuple[int, int, int, int]], line: int, column: int) -> bool:
+    return any((sl, sc) <= (line, column) < (el, ec) for sl, sc, el, ec in regions)
 
 
 def _document_headed_by(line: int, starts: list[tuple[int, int]], ends: dict[int, int]) -> int | None:

@@ -31,13 +31,22 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
 MAX_RESYNCS = 50
 
 
-def _syntax_problem(exc: yaml.YAMLError) -> ParseProblem:
+def _syntax_problem(exc: yaml.YAMLError, text: str) -> ParseProblem:
+    if isinstance(exc, yaml.reader.ReaderError):
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        character = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        message = f"YAML syntax error: character U+{ord(character):04X} is not allowed in YAML ({exc.reason})"
+        return ParseProblem("yaml-syntax", message, Span.point(line, column))
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     problem = getattr(exc, "problem", None) or str(exc)
     context = getattr(exc, "context", None)
     message = f"YAML syntax error: {problem}"
     if context:
+        context_mark = getattr(exc, "context_mark", None)
+        if context_mark is not None and context_mark.line + 1 != line:
+            context += f" that starts at line {context_mark.line + 1}"
         message += f" ({context})"
     return ParseProblem("yaml-syntax", message, Span.point(line, column))
 
@@ -87,7 +96,7 @@ def _parse_chunk(text: str, documents: list[Document], problems: list[ParseProbl
             documents.append(Document(index=len(documents), root=root, data=data))
         return None
     except yaml.YAMLError as exc:
-        problem = _syntax_problem(exc)
+        problem = _syntax_problem(exc, text)
         problems.append(problem)
         return problem.span.line - 1
     except RecursionError:

@@ -132,3 +132,22 @@ def test_config_ignores_by_kind_namespace_name_container_glob(tmp_path):
         ("privileged-container", 15, True),
     ]
     assert next(f for f in findings if f.suppressed).suppression_reason == "vendor chart"
+
+
+def test_comment_text_inside_a_string_suppresses_nothing(tmp_path):
+    text = pod() + (
+        "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: scripts}\ndata:\n"
+        "  run.sh: |\n    # kspm-lint: disable-file=all\n    echo hi\n"
+        "  note: \"see # kspm-lint: disable-file=all\"\n"
+    )
+    findings = run(tmp_path, text)
+    assert not any(f.suppressed for f in findings)
+    assert not any(f.rule == "unused-suppression" for f in findings)
+
+
+def test_spaces_after_commas_in_rule_list(tmp_path):
+    text = pod(trailing="  # kspm-lint: disable=privileged-container, host-namespaces CNI pod")
+    findings = run(tmp_path, text)
+    hidden = [f for f in findings if f.rule == "host-namespaces"]
+    assert [(f.suppressed, f.suppression_reason) for f in hidden] == [(True, "CNI pod")]
+

@@ -147,3 +147,15 @@ def test_deep_nesting_is_a_problem_not_a_crash():
     depth = 5000
     parsed = parse_text("[" * depth + "]" * depth + "\n", "deep.yaml")
     assert parsed.problems and parsed.problems[0].rule == "yaml-syntax"
+
+
+def test_control_character_is_located():
+    parsed = parse_text("apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\fb\n", "ff.yaml")
+    problem = parsed.problems[0]
+    assert (problem.rule, problem.span.line, problem.span.column) == ("yaml-syntax", 4, 10)
+    assert "U+000C" in problem.message and "\n" not in problem.message
+
+
+def test_unclosed_flow_names_where_it_started():
+    parsed = parse_text("a: 1\nb: [1, 2\nc: 3\n", "x.yaml")
+    assert "starts at line 2" in parsed.problems[0].message
