@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +35,44 @@ class Config:
     parameters: dict[str, dict[str, Any]] = field(default_factory=dict)
     ignores: list[dict[str, Any]] = field(default_factory=list)
     inline_suppressions: bool = True
+    line_of: Callable[[Any], int] = field(default=lambda key: 1, repr=False, compare=False)
+
+    def error(self, message: str, *key: Any) -> ConfigError:
+        return ConfigError(self.path or "<config>", self.line_of(tuple(key)), message)
+
+    def check_against(self, rules: dict[str, Any]) -> None:
+        """Errors for rule ids the rules do not know and parameters they do not take.
+
+        A typo in a parameter name would otherwise be ignored in silence, and a value of
+        the wrong type (a string where a list belongs) would quietly change a check.
+        """
+        for rule_id in self.severity:
+            if rule_id not in rules:
+                raise self.error(f"'severity' names unknown rule '{rule_id}'", "severity", rule_id)
+        for index, entry in enumerate(self.ignores):
+            names = entry.get("rules", ["all"])
+            for name in [names] if isinstance(names, str) else names:
+                if name != "all" and name not in rules:
+                    raise self.error(f"'ignores' entry names unknown rule '{name}'", "ignores", index)
+        for rule_id, values in self.parameters.items():
+            if rule_id not in rules:
+                raise self.error(f"'parameters' names unknown rule '{rule_id}'", "parameters", rule_id)
+            defaults = rules[rule_id].parameters
+            for name, value in values.items():
+                where = ("parameters", rule_id, name)
+                if name not in defaults:
+                    known = ", ".join(sorted(defaults)) or "none"
+                    raise self.error(f"rule '{rule_id}' has no parameter '{name}' (known: {known})", *where)
+                expected = type(defaults[name])
+                if not isinstance(value, expected):
+                    raise self.error(f"parameter '{name}' of '{rule_id}' must be a {expected.__name__}, "
+                                     f"like its default {defaults[name]!r}", *where)
+                if name.endswith("pattern"):
+                    try:
+                        re.compile(value)
+                    except re.error as exc:
+                        raise self.error(f"parameter '{name}' of '{rule_id}' is not a valid regular "
+                                         f"expression: {exc}", *where) from None
 
 
 def find_config(start: str | None = None) -> str | None:
@@ -62,10 +102,12 @@ def _load_toml(path: str) -> tuple[dict[str, Any], Any]:
     lines = text.splitlines()
 
     def line_of(key: Any) -> int:
-        needle = str(key[0]) if isinstance(key, tuple) and key else str(key)
-        for number, line in enumerate(lines, start=1):
-            if line.strip().startswith(needle):
-                return number
+        """TOML keeps no positions: the first line that starts with the most specific name."""
+        names = [str(k) for k in (key if isinstance(key, tuple) else (key,)) if isinstance(k, str)]
+        for needle in reversed(names):
+            for number, line in enumerate(lines, start=1):
+                if line.strip().lstrip("[").strip('"').startswith(needle):
+                    return number
         return 1
 
     return data.get("tool", {}).get("kspm-lint", {}), line_of
@@ -92,7 +134,7 @@ def load_config(path: str) -> Config:
     def fail(message: str, key: Any) -> ConfigError:
         return ConfigError(path, line_of(key), message)
 
-    config = Config(path=path)
+    config = Config(path=path, line_of=lambda key: line_of(key))
     for key, value in raw.items():
         if key not in KNOWN_KEYS:
             raise fail(f"unknown config key '{key}' (known: {', '.join(sorted(KNOWN_KEYS))})", key)

@@ -53,3 +53,33 @@ def test_bad_ignore_entry_key(tmp_path):
     path.write_text("ignores:\n  - rule: [x]\n")
     with pytest.raises(ConfigError, match=":2: unknown key 'rule' in ignores entry"):
         load_config(str(path))
+
+
+def _checked(tmp_path, text):
+    from kspm_lint.engine.catalog import load_rules
+
+    path = tmp_path / ".kspm-lint.yaml"
+    path.write_text(text)
+    load_config(str(path)).check_against(load_rules())
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("parameters:\n  hardcoded-credential-in-env:\n    name-patern: x\n",
+         r":3: rule 'hardcoded-credential-in-env' has no parameter 'name-patern'"),
+        ("parameters:\n  unsafe-sysctls:\n    safe-sysctls: kernel.msgmax\n",
+         r":3: parameter 'safe-sysctls' of 'unsafe-sysctls' must be a list"),
+        ("parameters:\n  hardcoded-credential-in-env:\n    name-pattern: '(unclosed'\n",
+         r":3: .*not a valid regular expression"),
+        ("severity:\n  no-such-rule: high\n", r":2: 'severity' names unknown rule 'no-such-rule'"),
+        ("ignores:\n  - rules: [privileged-containers]\n", r":2: 'ignores' entry names unknown rule"),
+    ],
+)
+def test_config_checked_against_rules(tmp_path, text, message):
+    with pytest.raises(ConfigError, match=message):
+        _checked(tmp_path, text)
+
+
+def test_valid_parameters_pass(tmp_path):
+    _checked(tmp_path, "parameters:\n  unsafe-sysctls:\n    safe-sysctls: [kernel.shm_rmid_forced]\n")
