@@ -127,14 +127,12 @@ def secret_in_env(ctx: CheckContext) -> Iterator[Violation]:
                                 f"'{ref.get('name', '')}' into env vars", container.name)
 
 
-_DEFAULT_CREDENTIAL_NAMES = r"(PASSWORD|PASSWD|PASS|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIALS?)"
-
-
 @check("hardcoded_credential_in_env")
 def hardcoded_credential_in_env(ctx: CheckContext) -> Iterator[Violation]:
     if ctx.pod is None:
         return
-    pattern = re.compile(ctx.params.get("name-pattern", _DEFAULT_CREDENTIAL_NAMES), re.IGNORECASE)
+    pattern = re.compile(ctx.params["name-pattern"], re.IGNORECASE)
+    not_secret = re.compile(ctx.params["not-secret-pattern"], re.IGNORECASE)
     for container in ctx.pod.containers():
         env = container.data.get("env")
         for index, item in enumerate(env if isinstance(env, list) else []):
@@ -143,8 +141,10 @@ def hardcoded_credential_in_env(ctx: CheckContext) -> Iterator[Violation]:
             name, value = item.get("name"), item.get("value")
             if not isinstance(name, str) or value in (None, "") or not pattern.search(name):
                 continue
-            if isinstance(value, str) and value.startswith("$("):
-                continue  # a reference to another variable, not a literal secret
+            if not_secret.search(name):
+                continue  # names a secret (its file, its key, its URL), not the secret itself
+            if isinstance(value, str) and (value.startswith("$(") or value.startswith("/")):
+                continue  # a reference to another variable or a path to a mounted file
             yield Violation(container.path + ("env", index, "value"),
                             f"container '{container.name}' env var '{name}' holds a literal credential",
                             container.name, at=container.path + ("env", index))
@@ -166,23 +166,30 @@ def _normal(path: str) -> str:
 
 @check("container_runtime_socket")
 def container_runtime_socket(ctx: CheckContext) -> Iterator[Violation]:
-    sockets = [_normal(p) for p in ctx.params.get("sockets", [])]
+    sockets = [_normal(p) for p in ctx.params["sockets"]]
     for index, name, path in _host_paths(ctx):
         normal = _normal(path)
-        if any(normal == s or s.startswith(normal.rstrip("/") + "/") for s in sockets):
+        if any(_under(s, normal) for s in sockets):
             yield Violation(ctx.pod.path + ("volumes", index, "hostPath", "path"),
                             f"volume '{name}' mounts the container runtime socket path '{path}' "
                             "from the host")
 
 
+def _under(path: str, directory: str) -> bool:
+    """``path`` is ``directory`` or inside it (component-wise: /etcd is not under /etc)."""
+    return path == directory or directory == "/" or path.startswith(directory.rstrip("/") + "/")
+
+
 @check("sensitive_host_path")
 def sensitive_host_path(ctx: CheckContext) -> Iterator[Violation]:
-    sensitive = [_normal(p) for p in ctx.params.get("paths", [])]
+    """A listed directory, anything inside one, or a parent of one; minus ``allowed``.
+    ("/" is listed for itself: everything is inside it.)"""
+    sensitive = [_normal(p) for p in ctx.params["paths"]]
+    allowed = [_normal(p) for p in ctx.params.get("allowed", [])]
     for index, name, path in _host_paths(ctx):
         normal = _normal(path)
-        # The path itself is sensitive, or it is a parent of a sensitive path.
-        hit = next((s for s in sensitive
-                    if normal == s or normal == "/" or s.startswith(normal.rstrip("/") + "/")), None)
-        if hit is not None:
+        if any(_under(normal, a) for a in allowed):
+            continue
+        if any((_under(normal, s) if s != "/" else normal == "/") or _under(s, normal) for s in sensitive):
             yield Violation(ctx.pod.path + ("volumes", index, "hostPath", "path"),
                             f"volume '{name}' mounts sensitive host path '{path}'")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path as FsPath
 from typing import Any
 
@@ -45,7 +45,6 @@ class Rule:
     evaluate: Callable[[CheckContext], Iterable[Violation]] | None
     source: str
     fix: dict[str, Any] | None = None
-    check_spec: dict[str, Any] = field(default_factory=dict)
 
     @property
     def pss_level(self) -> str | None:
@@ -103,9 +102,15 @@ def load_rule_file(path: str, checks: dict[str, Callable]) -> Rule:
     for key in ("title", "description", "remediation", "category"):
         if not isinstance(raw[key], str) or not raw[key].strip():
             raise fail(f"'{key}' must be non-empty text", key)
+    if raw["category"] not in CATEGORIES:
+        raise fail(f"unknown category '{raw['category']}' (one of: {', '.join(CATEGORIES)})", "category")
     for key in ("frameworks", "equivalents", "parameters"):
         if key in raw and not isinstance(raw[key], dict):
             raise fail(f"'{key}' must be a mapping", key)
+    for key, known in (("frameworks", FRAMEWORK_KEYS), ("equivalents", EQUIVALENT_KEYS)):
+        for name in raw.get(key, {}):
+            if name not in known:
+                raise fail(f"unknown {key} key '{name}' (known: {', '.join(known)})", key, name)
     references = raw.get("references", [])
     if not isinstance(references, list) or not all(isinstance(r, str) for r in references):
         raise fail("'references' must be a list of URLs", "references")
@@ -144,7 +149,6 @@ def load_rule_file(path: str, checks: dict[str, Callable]) -> Rule:
         evaluate=evaluate,
         source=path,
         fix=fix,
-        check_spec=spec,
     )
 
 

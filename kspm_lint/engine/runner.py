@@ -23,15 +23,6 @@ class LintOptions:
     config_ignores: list[dict[str, Any]] = field(default_factory=list)
 
 
-@dataclass
-class LintResult:
-    findings: list[Finding]
-    files: int = 0
-    resources: int = 0
-    skipped_documents: int = 0
-    skipped_files: list[str] = field(default_factory=list)
-
-
 class Linter:
     """Holds the selected rules; lints one parsed file at a time."""
 

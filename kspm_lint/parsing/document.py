@@ -80,11 +80,6 @@ class Document:
             end = key_node.end_mark if value_node.flow_style is False else end
         return Span.from_marks(start.start_mark, end)
 
-    def locate_value(self, path: Path) -> Span:
-        """The span of the value itself (used by fixes and SARIF replacements)."""
-        _, value_node = self._walk(path)[-1]
-        return Span.from_marks(value_node.start_mark, value_node.end_mark)
-
 
 @dataclass
 class ParsedFile:
