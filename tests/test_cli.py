@@ -164,3 +164,28 @@ def test_bad_custom_rule_names_file_and_line(tmp_path, check, line, message):
 def test_console_script_runs_as_a_process():
     result = subprocess.run([sys.executable, "-m", "kspm_lint", "--version"], capture_output=True, text=True)
     assert result.returncode == 0 and "kspm-lint" in result.stdout
+
+
+def test_custom_rule_bad_message_template_is_a_load_error(tmp_path):
+    rules = tmp_path / "policies"
+    rules.mkdir()
+    (rules / "bad.yaml").write_text(
+        "id: bad\ntitle: Bad\nseverity: low\ncategory: workload-hardening\n"
+        "description: Something.\nremediation: Fix it.\ncheck:\n  scope: resource\n"
+        "  when:\n    - path: metadata.name\n      op: exists\n  message: \"{value.upper}\"\n"
+    )
+    result = CliRunner().invoke(main, ["--rules-dir", str(rules), str(INSECURE)])
+    assert result.exit_code == 2
+    assert "bad.yaml:12:" in result.output and "bad message template" in result.output
+
+
+def test_custom_rule_unknown_category_is_a_load_error(tmp_path):
+    rules = tmp_path / "policies"
+    rules.mkdir()
+    (rules / "bad.yaml").write_text(
+        "id: bad\ntitle: Bad\nseverity: low\ncategory: bogus\n"
+        "description: Something.\nremediation: Fix it.\ncheck:\n  scope: resource\n"
+        "  when:\n    - path: metadata.name\n      op: exists\n  message: m\n"
+    )
+    result = CliRunner().invoke(main, ["--rules-dir", str(rules), str(INSECURE)])
+    assert result.exit_code == 2 and "bad.yaml:4: unknown category 'bogus'" in result.output

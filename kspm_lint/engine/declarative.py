@@ -2,15 +2,17 @@
 
 A rule's ``check`` block::
 
-    scope: container          # resource | pod | container
-    kinds: [Service]          # optional: only these kinds (resource scope)
+    scope: container          # resource | workload | pod | container
+    kinds: [Service]          # optional: only these kinds
+    exempt-windows: true      # optional: skip pods with spec.os.name: windows
     when:                     # every condition must hold for a violation
       - path: securityContext.readOnlyRootFilesystem
         op: not-equals
         value: true
     message: "container {container} ..."
 
-Paths are relative to the scope: the resource, the pod spec or one container.
+Paths are relative to the scope: the resource (``workload``: a resource that carries
+a pod), the pod spec or one container.
 The first condition says where the finding points: at each offending value, or,
 when the field is absent, at the container item / nearest written ancestor.
 """
@@ -26,7 +28,7 @@ from kspm_lint.engine.context import CheckContext, Violation
 from kspm_lint.location import Path, format_path
 
 OPERATORS = ("exists", "absent", "equals", "not-equals", "in", "not-in", "matches", "not-matches")
-SCOPES = ("resource", "pod", "container")
+SCOPES = ("resource", "workload", "pod", "container")
 _NEEDS_VALUE = {"equals", "not-equals", "in", "not-in", "matches", "not-matches"}
 
 
@@ -155,6 +157,7 @@ class DeclarativeCheck:
     kinds: frozenset[str] | None
     conditions: list[Condition]
     message: str
+    exempt_windows: bool = False
 
     def __call__(self, ctx: CheckContext) -> Iterable[Violation]:
         resource = ctx.resource
@@ -164,7 +167,10 @@ class DeclarativeCheck:
             yield from self._evaluate(resource.data, (), None, ctx)
             return
         pod = ctx.pod
-        if pod is None:
+        if pod is None or (self.exempt_windows and pod.is_windows):
+            return
+        if self.scope == "workload":
+            yield from self._evaluate(resource.data, (), None, ctx)
             return
         if self.scope == "pod":
             yield from self._evaluate(pod.data, pod.path, None, ctx)
@@ -191,7 +197,7 @@ class DeclarativeCheck:
 
 
 def compile_check(raw: dict[str, Any]) -> DeclarativeCheck:
-    unknown = set(raw) - {"scope", "kinds", "when", "message"}
+    unknown = set(raw) - {"scope", "kinds", "when", "message", "exempt-windows"}
     if unknown:
         raise DeclarativeError(f"unknown key '{sorted(unknown)[0]}' in check", (sorted(unknown)[0],))
     scope = raw.get("scope", "resource")
@@ -208,10 +214,14 @@ def compile_check(raw: dict[str, Any]) -> DeclarativeCheck:
         raise DeclarativeError("a declarative check needs a 'message'", ("message",))
     try:
         message.format(value="", path="", container="", kind="", name="")
-    except (KeyError, IndexError, ValueError) as exc:
+    except Exception as exc:  # KeyError, IndexError, ValueError, AttributeError ({value.x})
         raise DeclarativeError(
-            f"message placeholder {exc} is not one of {{container}} {{kind}} {{name}} {{value}} {{path}}",
+            f"bad message template ({type(exc).__name__}: {exc}); placeholders are "
+            "{container} {kind} {name} {value} {path}",
             ("message",),
         ) from None
+    exempt_windows = raw.get("exempt-windows", False)
+    if not isinstance(exempt_windows, bool):
+        raise DeclarativeError("'exempt-windows' must be true or false", ("exempt-windows",))
     conditions = [compile_condition(entry, index) for index, entry in enumerate(when)]
-    return DeclarativeCheck(scope, frozenset(kinds) if kinds else None, conditions, message)
+    return DeclarativeCheck(scope, frozenset(kinds) if kinds else None, conditions, message, exempt_windows)
