@@ -172,7 +172,7 @@ def test_custom_rule_bad_message_template_is_a_load_error(tmp_path):
     (rules / "bad.yaml").write_text(
         "id: bad\ntitle: Bad\nseverity: low\ncategory: workload-hardening\n"
         "description: Something.\nremediation: Fix it.\ncheck:\n  scope: resource\n"
-        "  when:\n    - path: metadata.name\n      op: exists\n  message: \"{value.upper}\"\n"
+        "  when:\n    - path: metadata.name\n      op: exists\n  message: \"{value.foo}\"\n"
     )
     result = CliRunner().invoke(main, ["--rules-dir", str(rules), str(INSECURE)])
     assert result.exit_code == 2
