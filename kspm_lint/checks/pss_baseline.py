@@ -99,15 +99,25 @@ def host_path_volume(ctx: CheckContext) -> Iterator[Violation]:
 
 @check("host_port")
 def host_port(ctx: CheckContext) -> Iterator[Violation]:
-    if ctx.pod is None:
+    """Every non-zero hostPort; with ``hostNetwork: true`` the API server defaults each
+    hostPort to its containerPort (not for ephemeral containers), and admission sees that."""
+    pod = ctx.pod
+    if pod is None:
         return
-    for container in ctx.pod.containers():
+    host_network = pod.data.get("hostNetwork") is True
+    for container in pod.containers():
         ports = container.data.get("ports")
         for index, port in enumerate(ports if isinstance(ports, list) else []):
-            host = mapping(port).get("hostPort")
+            port = mapping(port)
+            host = port.get("hostPort")
             if host not in (None, 0):
                 yield Violation(container.path + ("ports", index, "hostPort"),
                                 f"container '{container.name}' binds host port {host}", container.name)
+            elif host_network and container.list_name != "ephemeralContainers" \
+                    and port.get("containerPort") not in (None, 0):
+                yield Violation(container.path + ("ports", index, "containerPort"),
+                                f"container '{container.name}' binds host port {port['containerPort']} "
+                                "(hostNetwork: true makes each containerPort a host port)", container.name)
 
 
 @check("apparmor_unconfined")
