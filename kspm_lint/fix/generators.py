@@ -239,6 +239,15 @@ def remove_field(target: Target) -> list[PatchOp]:
     return [PatchOp("remove", target.path)]
 
 
+def host_port(target: Target) -> list[PatchOp]:
+    """Remove an explicit hostPort. A containerPort reported because of hostNetwork has
+    nothing to remove: only dropping hostNetwork (host-namespaces) unbinds it."""
+    if target.path and target.path[-1] != "hostPort":
+        raise NoFix("with hostNetwork: true every containerPort is a host port; removing hostNetwork "
+                    "(host-namespaces, --unsafe-fixes) is the fix")
+    return remove_field(target)
+
+
 Generator = Callable[[Target], list[PatchOp]]
 
 # rule id -> (generator, the safety class the rule file must declare)
@@ -257,7 +266,7 @@ GENERATORS: dict[str, tuple[Generator, str]] = {
     "read-only-root-filesystem": (read_only_root_filesystem, "unsafe"),
     "service-account-token-automount": (service_account_token_automount, "unsafe"),
     "host-namespaces": (remove_field, "unsafe"),
-    "host-port": (remove_field, "unsafe"),
+    "host-port": (host_port, "unsafe"),
 }
 
 
