@@ -8,7 +8,10 @@ import tempfile
 
 
 def atomic_write_bytes(path: str, data: bytes) -> None:
-    directory = os.path.dirname(os.path.abspath(path))
+    """Write ``data`` to ``path`` all at once. A symlink is followed: its target gets the
+    new content and the link stays a link (GitOps repos share bases through links)."""
+    path = os.path.realpath(path)
+    directory = os.path.dirname(path)
     try:
         mode = stat.S_IMODE(os.stat(path).st_mode)
     except FileNotFoundError:
