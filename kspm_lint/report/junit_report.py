@@ -1,11 +1,13 @@
 """``--format junit``: JUnit XML for CI systems that show test reports (GitLab, Jenkins,
 Azure Pipelines, CircleCI).
 
-One ``testsuite``; one ``testcase`` per linted resource (``classname`` is the file,
-``name`` the resource), or per file for findings outside any resource (a YAML syntax
-error); one ``failure`` per finding at or above the failing severity. Findings below
-it are listed in ``system-out`` so the report does not fail the build where the
-command line would not. Built with ElementTree, so the XML is always well formed.
+One ``testsuite``. A ``testcase`` per resource and rule that found something
+(``classname`` is the file, ``name`` is ``resource: rule``; a YAML syntax error has the
+file as its resource), with exactly one ``failure`` listing that rule's findings when
+they reach the failing severity; below it the case passes and lists them in
+``system-out``, so the report fails the build exactly when the command line does. One
+more passing case stands for the resources with no finding, so ``tests`` is never less
+than ``failures``. Built with ElementTree, so the XML is always well formed.
 """
 
 from __future__ import annotations
@@ -25,60 +27,54 @@ def _clean(text: str) -> str:
     return _INVALID_XML.sub("\ufffd", text)
 
 
-def _case_key(finding: Finding) -> tuple[str, str]:
-    return (finding.file, str(finding.resource) if finding.resource else "")
+def _case_key(finding: Finding) -> tuple[str, str, str]:
+    return (finding.file, str(finding.resource) if finding.resource else finding.file, finding.rule)
 
 
 def _describe(finding: Finding) -> str:
     where = f"{finding.file}:{finding.span.line}:{finding.span.column}"
-    lines = [f"{where}: {finding.severity.label} {finding.rule}: {finding.message}"]
-    if finding.resource is not None:
-        lines.append(f"resource: {finding.resource}")
-    if finding.container:
-        lines.append(f"container: {finding.container}")
-    return "\n".join(lines)
+    text = f"{where}: {finding.severity.label} {finding.rule}: {finding.message}"
+    return text + (f" [container: {finding.container}]" if finding.container else "")
+
+
+def _case(file: str, resource: str, rule: str, findings: list[Finding], failing: set[int]) -> ET.Element:
+    case = ET.Element("testcase", {"classname": _clean(file), "name": _clean(f"{resource}: {rule}"),
+                                   "file": _clean(file), "line": str(findings[0].span.line), "time": "0"})
+    text = _clean("\n".join(_describe(f) for f in findings))
+    worst = max(findings, key=lambda f: f.severity)
+    if any(id(f) in failing for f in findings):
+        noun = "finding" if len(findings) == 1 else "findings"
+        failure = ET.SubElement(case, "failure", {
+            "type": rule,
+            "message": _clean(f"{worst.severity.label}: {worst.message}"
+                              + (f" (+{len(findings) - 1} more {noun})" if len(findings) > 1 else "")),
+        })
+        failure.text = text
+    else:
+        ET.SubElement(case, "system-out").text = text
+    return case
 
 
 def render(report: Report) -> str:
     active = sorted(report.active, key=lambda f: (_case_key(f), f.sort_key))
-    failing_ids = {id(f) for f in report.failing}
-    cases: list[ET.Element] = []
-    for (file, resource), group in groupby(active, key=_case_key):
-        findings = list(group)
-        case = ET.Element("testcase", {"classname": _clean(file), "name": _clean(resource or file),
-                                       "file": _clean(file), "line": str(findings[0].span.line), "time": "0"})
-        informational: list[str] = []
-        for finding in findings:
-            if id(finding) in failing_ids:
-                failure = ET.SubElement(case, "failure", {
-                    "type": finding.rule,
-                    "message": _clean(f"{finding.severity.label}: {finding.message}"),
-                })
-                failure.text = _clean(_describe(finding))
-            else:
-                informational.append(_describe(finding))
-        if informational:
-            ET.SubElement(case, "system-out").text = _clean("\n".join(informational))
-        cases.append(case)
-    failures = sum(1 for case in cases for _ in case.iter("failure"))
-    suite = ET.Element("testsuite", {
-        "name": "kspm-lint",
-        "tests": str(max(len(cases), 1)),
-        "failures": str(failures),
-        "errors": "0",
-        "skipped": "0",
-        "time": "0",
-    })
-    if not cases:  # a clean run is one passing test, not an empty suite some CI systems reject
-        ET.SubElement(suite, "testcase", {"classname": "kspm-lint", "name": f"{report.files} file(s), "
-                                          f"{report.resources} resource(s): no findings", "time": "0"})
-    suite.extend(cases)
-    properties = ET.Element("properties")
+    failing = {id(f) for f in report.failing}
+    cases = [_case(file, resource, rule, list(group), failing)
+             for (file, resource, rule), group in groupby(active, key=_case_key)]
+    with_findings = {(f.file, str(f.resource)) for f in active if f.resource is not None}
+    clean = max(report.resources - len(with_findings), 0)
+    if clean or not cases:  # a clean run is one passing test, not an empty suite some CI systems reject
+        cases.append(ET.Element("testcase", {
+            "classname": "kspm-lint", "time": "0",
+            "name": f"{clean} of {report.resources} resource(s) in {report.files} file(s): no findings"}))
+    failures = sum(1 for case in cases if case.find("failure") is not None)
+    suite = ET.Element("testsuite", {"name": "kspm-lint", "tests": str(len(cases)), "failures": str(failures),
+                                     "errors": "0", "skipped": "0", "time": "0"})
+    properties = ET.SubElement(suite, "properties")
     for name, value in (("files", report.files), ("resources", report.resources),
                         ("suppressed", len(report.findings) - len(report.active)),
                         ("fail-on", report.fail_on.label)):
         ET.SubElement(properties, "property", {"name": name, "value": str(value)})
-    suite.insert(0, properties)
+    suite.extend(cases)
     root = ET.Element("testsuites", {"name": "kspm-lint", "tests": suite.get("tests", "0"),
                                      "failures": str(failures), "errors": "0"})
     root.append(suite)

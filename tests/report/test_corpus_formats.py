@@ -42,4 +42,5 @@ def test_all_formats_on_real_manifests(corpus_report, validate_sarif, monkeypatc
     assert len(rdjson["diagnostics"]) == len(corpus_report.active)
     assert len(render(corpus_report, "github").splitlines()) == len(corpus_report.active)
     suite = ET.fromstring(render(corpus_report, "junit")).find("testsuite")
-    assert int(suite.get("failures")) == len(corpus_report.failing)
+    groups = {(f.file, str(f.resource) if f.resource else f.file, f.rule) for f in corpus_report.failing}
+    assert int(suite.get("failures")) == len(groups) <= int(suite.get("tests"))
