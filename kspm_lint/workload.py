@@ -92,6 +92,17 @@ class PodSpec:
             return []
         return [(index, item) for index, item in enumerate(items) if isinstance(item, dict)]
 
+    def mounts_of(self, volume: str) -> tuple[tuple[Path, str], ...]:
+        """(path, description) of every volumeMount that uses ``volume``."""
+        found = []
+        for container in self.containers():
+            mounts = container.data.get("volumeMounts")
+            for index, mount in enumerate(mounts if isinstance(mounts, list) else []):
+                if isinstance(mount, dict) and mount.get("name") == volume:
+                    found.append((container.path + ("volumeMounts", index),
+                                  f"mounted by container '{container.name}' at {mount.get('mountPath', '?')}"))
+        return tuple(found)
+
     def effective(self, container: Container, field: str) -> tuple[Any, Path | None]:
         """A securityContext field with container-over-pod precedence: (value, where)."""
         if field in container.security_context and container.security_context[field] is not None:

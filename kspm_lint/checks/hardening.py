@@ -172,7 +172,7 @@ def container_runtime_socket(ctx: CheckContext) -> Iterator[Violation]:
         if any(_under(s, normal) for s in sockets):
             yield Violation(ctx.pod.path + ("volumes", index, "hostPath", "path"),
                             f"volume '{name}' mounts the container runtime socket path '{path}' "
-                            "from the host")
+                            "from the host", related=ctx.pod.mounts_of(name))
 
 
 def _under(path: str, directory: str) -> bool:
@@ -192,4 +192,5 @@ def sensitive_host_path(ctx: CheckContext) -> Iterator[Violation]:
             continue
         if any((_under(normal, s) if s != "/" else normal == "/") or _under(s, normal) for s in sensitive):
             yield Violation(ctx.pod.path + ("volumes", index, "hostPath", "path"),
-                            f"volume '{name}' mounts sensitive host path '{path}'")
+                            f"volume '{name}' mounts sensitive host path '{path}'",
+                            related=ctx.pod.mounts_of(name))

@@ -94,7 +94,8 @@ def host_path_volume(ctx: CheckContext) -> Iterator[Violation]:
         if volume.get("hostPath") is not None:
             path = mapping(volume.get("hostPath")).get("path", "")
             yield Violation(ctx.pod.path + ("volumes", index, "hostPath"),
-                            f"volume '{volume.get('name', index)}' mounts host path '{path}'")
+                            f"volume '{volume.get('name', index)}' mounts host path '{path}'",
+                            related=ctx.pod.mounts_of(volume.get("name")))
 
 
 @check("host_port")

@@ -22,6 +22,7 @@ class Violation:
     message: str
     container: str | None = None
     at: Path | None = None
+    related: tuple[tuple[Path, str], ...] = ()  # other fields involved: (path, what it is)
 
 
 @dataclass

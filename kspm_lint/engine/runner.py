@@ -8,7 +8,7 @@ from typing import Any
 
 from kspm_lint.engine import suppressions as sup
 from kspm_lint.engine.catalog import Rule
-from kspm_lint.engine.context import CheckContext
+from kspm_lint.engine.context import CheckContext, Violation
 from kspm_lint.findings import Finding, ResourceRef, Severity
 from kspm_lint.parsing.document import ParsedFile
 from kspm_lint.resources import Resource, resources_of
@@ -45,8 +45,9 @@ class Linter:
         findings: list[Finding] = []
         for problem in parsed.problems:
             if problem.rule in self.ran:
+                related = [{"file": parsed.path, "span": span, "message": what} for span, what in problem.related]
                 findings.append(Finding(problem.rule, self.severity(problem.rule), problem.message,
-                                        parsed.path, problem.span))
+                                        parsed.path, problem.span, extra={"related": related} if related else {}))
         resources, skipped = resources_of(parsed)
         suppressions: list[sup.Suppression] = []
         inline = self.options.inline_suppressions
@@ -88,9 +89,17 @@ class Linter:
                     container=violation.container,
                     path=resource.base + violation.path,
                     document_index=resource.document.index,
-                    extra={"base": resource.base},
+                    extra=self._extra(resource, violation),
                 ))
         return found
+
+    @staticmethod
+    def _extra(resource: Resource, violation: Violation) -> dict[str, Any]:
+        extra: dict[str, Any] = {"base": resource.base}
+        if violation.related:
+            extra["related"] = [{"file": resource.file.path, "span": resource.locate(path), "message": what}
+                                for path, what in violation.related]
+        return extra
 
     def _check_error(self, resource: Resource, ref: ResourceRef, rule: Rule, exc: Exception) -> Finding:
         return Finding(

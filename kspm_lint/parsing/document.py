@@ -18,6 +18,7 @@ class ParseProblem:
     rule: str
     message: str
     span: Span
+    related: tuple[tuple[Span, str], ...] = ()  # other places involved: (where, what it is)
 
 
 @dataclass

@@ -88,9 +88,10 @@ def _parse_chunk(text: str, documents: list[Document], problems: list[ParseProbl
                 problems.append(
                     ParseProblem(
                         "duplicate-key",
-                        f"key '{dup.key}' is repeated (first at line {dup.first_line}); "
+                        f"key '{dup.key}' is repeated (first at line {dup.first.line}); "
                         "the later value silently replaces the earlier one",
                         dup.span,
+                        ((dup.first, f"first '{dup.key}'"),),
                     )
                 )
             documents.append(Document(index=len(documents), root=root, data=data))

@@ -33,10 +33,12 @@ class NodeError(Exception):
 
 
 class DuplicateKey:
-    __slots__ = ("first_line", "key", "span")
+    """A key written twice in one mapping: where it is repeated and where it came first."""
 
-    def __init__(self, key: str, span: Span, first_line: int) -> None:
-        self.key, self.span, self.first_line = key, span, first_line
+    __slots__ = ("first", "key", "span")
+
+    def __init__(self, key: str, span: Span, first: Span) -> None:
+        self.key, self.span, self.first = key, span, first
 
 
 def key_text(node: yaml.Node) -> str:
@@ -161,28 +163,28 @@ class Builder:
 
     def _mapping(self, node: yaml.MappingNode) -> dict[str, Any]:
         result: dict[str, Any] = {}
-        first_lines: dict[str, int] = {}
+        first_keys: dict[str, yaml.Node] = {}
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE:
                 return self._merged_mapping(node)
             key = key_text(key_node)
             if key in result:
-                self.duplicates.append(DuplicateKey(key, _span(key_node), first_lines[key]))
+                self.duplicates.append(DuplicateKey(key, _span(key_node), _span(first_keys[key])))
             else:
-                first_lines[key] = key_node.start_mark.line + 1
+                first_keys[key] = key_node
             result[key] = self._value(value_node)
         return result
 
     def _merged_mapping(self, node: yaml.MappingNode) -> dict[str, Any]:
-        first_lines: dict[str, int] = {}
+        first_keys: dict[str, yaml.Node] = {}
         for key_node, _ in node.value:
             if key_node.tag == _MERGE:
                 continue
             key = key_text(key_node)
-            if key in first_lines:
-                self.duplicates.append(DuplicateKey(key, _span(key_node), first_lines[key]))
+            if key in first_keys:
+                self.duplicates.append(DuplicateKey(key, _span(key_node), _span(first_keys[key])))
             else:
-                first_lines[key] = key_node.start_mark.line + 1
+                first_keys[key] = key_node
         return {key: self._value(v) for key, (_, v) in effective_pairs(node).items()}
 
 
