@@ -46,6 +46,7 @@ def test_tree_of_hostile_files(tmp_path):
     assert by_file["tabs.yaml"] == {"yaml-syntax"}
     assert "privilege-escalation" in by_file["ok.yaml"]
     assert data["summary"]["files"] == 10
+    assert [f["message"] for f in data["findings"] if f["rule"] == "check-error"] == []
 
 
 def test_missing_path_is_usage_error(tmp_path):

@@ -4,7 +4,6 @@ install.sh installs kspm-lint from the action's checkout, run.sh lints a pull re
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import subprocess
@@ -29,11 +28,6 @@ spec:
       image: {image}
 """
 PRIVILEGED = "      securityContext:\n        privileged: true\n"
-
-
-def _sarif_pending() -> None:
-    if importlib.util.find_spec("kspm_lint.fix.apply") is None:
-        pytest.xfail("the CLI's --format sarif needs the fix engine (kspm_lint.fix.apply), not landed yet")
 
 
 @pytest.fixture(scope="session")
@@ -117,7 +111,6 @@ def test_pull_request_lints_changed_files_and_sets_outputs(installed, pull_reque
     assert "## kspm-lint" in summary and "[`apps/new.yaml:11`](https://github.com/acme/gitops/blob/0123abcd/" \
         "apps/new.yaml#L11)" in summary
     assert "old.yaml" not in summary
-    _sarif_pending()
     assert done.returncode == 1, done.stdout + done.stderr
     assert outputs["findings-count"] == "2"
     sarif = validate_sarif(Path(outputs["sarif-path"]).read_text())
@@ -133,7 +126,6 @@ def test_fail_on_and_changed_since_all(installed, pull_request, tmp_path, valida
     files = {a.split("file=")[1].split(",")[0] for a in done.stdout.splitlines() if a.startswith("::")}
     assert files == {"apps/new.yaml"} and done.stdout.startswith("::warning ")  # medium: annotated, not failing
     assert "Check passed" in summary
-    _sarif_pending()
     assert done.returncode == 0, done.stdout + done.stderr
     assert outputs["findings-count"] == "1"
     done, outputs, _ = run_action(installed, pull_request, tmp_path, changed_since="all")
@@ -147,7 +139,6 @@ def test_fix_suggestions_pipe_rdjson_to_reviewdog(installed, pull_request, tmp_p
     received = tmp_path / "reviewdog-input.json"
     (fake_bin / "reviewdog").write_text(f'#!/bin/sh\necho "$@" > "{received}.args"\ncat > "{received}"\n')
     (fake_bin / "reviewdog").chmod(0o755)
-    _sarif_pending()  # the rdjson path also attaches fixes
     done, _, _ = run_action(Path(f"{installed}{os.pathsep}{fake_bin}"), pull_request, tmp_path,
                             fix_suggestions="true", github_token="t0ken")
     assert done.returncode == 1, done.stdout + done.stderr

@@ -3,7 +3,6 @@ fix hook rewrites it (and fails, as pre-commit fixers do), then the check passes
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import subprocess
 import sys
@@ -82,8 +81,6 @@ def test_try_repo_check_fails_then_fix_then_passes(tmp_path, source_snapshot, pr
     before = _pre_commit(["run", "kspm-lint"], user.root, pre_commit_home)
     assert before.returncode == 1 and "seccomp-profile-missing" in before.stdout, before.stdout + before.stderr
 
-    if importlib.util.find_spec("kspm_lint.fix.apply") is None:
-        pytest.xfail("`kspm-lint --fix` needs the fix engine (kspm_lint.fix.apply), which has not landed yet")
     fix = _pre_commit(["run", "kspm-lint-fix"], user.root, pre_commit_home)
     assert fix.returncode == 1, fix.stdout + fix.stderr  # files were modified: pre-commit reports failure
     fixed = (user.root / "apps/web.yaml").read_text()

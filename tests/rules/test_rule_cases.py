@@ -44,6 +44,7 @@ def test_failing_manifest_reports_exact_lines(rule):
     assert sorted(f.span.line for f in findings if f.rule == rule) == sorted(expected), [
         (f.span.line, f.message) for f in findings
     ]
+    assert not [f.message for f in findings if f.rule == "check-error"]
     for finding in findings:
         assert finding.resource is not None and finding.message and finding.path
 
@@ -54,4 +55,4 @@ def test_passing_manifest_is_clean(rule):
     if not path.is_file():
         pytest.fail(f"no {path}")
     findings = lint([path], select=[rule]).findings
-    assert [(f.span.line, f.message) for f in findings] == []
+    assert [(f.rule, f.span.line, f.message) for f in findings] == []
