@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from kspm_lint.config import Config
 from kspm_lint.discovery import STDIN, Target, discover
@@ -71,12 +71,12 @@ def _lint_target(linter: Linter, target: Target, keep: list[ParsedFile] | None =
 def prepare(settings: Settings, config: Config) -> tuple[Linter, list[Rule], dict[str, Rule]]:
     """Load rules and build the linter (raises RuleError / ValueError on bad input)."""
     all_rules = load_rules(settings.rules_dirs)
-    unknown = [r for r in list(config.severity) + list(config.parameters) if r not in all_rules]
-    if unknown:
-        raise ValueError(f"{config.path}: config names unknown rule '{unknown[0]}'")
+    config.check_against(all_rules)  # raises ConfigError naming the config line
+    # Severity overrides change the rule itself, so every format and listing agrees.
+    all_rules = {rule_id: replace(rule, severity=config.severity.get(rule_id, rule.severity))
+                 for rule_id, rule in all_rules.items()}
     rules = select_rules(all_rules, settings.select, settings.ignore)
     options = LintOptions(
-        severity_overrides=config.severity,
         parameters=config.parameters,
         inline_suppressions=settings.inline_suppressions,
         config_ignores=config.ignores,

@@ -8,10 +8,10 @@ import sys
 import click
 
 from kspm_lint import __version__
+from kspm_lint.report import FORMATS
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 SEVERITIES = ["info", "low", "medium", "high", "critical"]
-FORMATS = ["text", "json", "sarif", "github", "junit", "rdjson"]
 
 EPILOG = """\b
 Examples:
@@ -68,7 +68,7 @@ class _Command(click.Command):
 @click.command(cls=_Command, epilog=EPILOG,
                context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, allow_dash=True))
-@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+@click.option("-f", "--format", "fmt", type=click.Choice(list(FORMATS)), default="text", show_default=True,
               help="Output format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
               help="Write the report to FILE instead of stdout.")
@@ -114,6 +114,7 @@ def main(paths: tuple[str, ...], fmt: str, output: str | None, select: tuple[str
     from kspm_lint.engine.catalog import RuleError
     from kspm_lint.findings import Severity
 
+    _check_combinations(paths, fmt, fix, diff, statistics, list_rules, explain)
     try:
         found = config_path or find_config()
         config = load_config(found) if found else Config()
@@ -146,12 +147,12 @@ def main(paths: tuple[str, ...], fmt: str, output: str | None, select: tuple[str
         if targets or not changed_since:
             run = lint_paths(targets, settings, config, progress, keep_parsed=keep, fixes=fixes)
         if run is not None and (fix or diff):
-            run = _apply_fixes(run, targets, settings, config, unsafe_fixes, write=fix and not diff)
+            run = _apply_fixes(run, targets, settings, config, unsafe_fixes, write=fix and not diff, output=output)
             if run is None:
                 return
         if run is None:
             run = lint_paths([], settings, config)
-    except (RuleError, ValueError) as exc:
+    except (RuleError, ConfigError, ValueError) as exc:
         _fail(str(exc))
     if progress is not None:
         click.echo("\r\x1b[K", nl=False, err=True)
@@ -190,8 +191,21 @@ def main(paths: tuple[str, ...], fmt: str, output: str | None, select: tuple[str
     sys.exit(EXIT_FINDINGS if report.failing else EXIT_OK)
 
 
-def _apply_fixes(run, targets, settings, config, unsafe: bool, write: bool):
-    """--diff prints the fixes and exits; --fix writes them and returns a fresh lint run."""
+def _check_combinations(paths: tuple[str, ...], fmt: str, fix: bool, diff: bool, statistics: bool,
+                        list_rules: bool, explain: str | None) -> None:
+    """Refuse option combinations that would otherwise be ignored in silence."""
+    if (list_rules or explain) and fmt not in ("text", "json"):
+        _fail(f"--list-rules and --explain print text or json, not {fmt}")
+    if statistics and fmt != "text":
+        _fail("--statistics is a text summary; drop --format or --statistics")
+    if fix and "-" in paths and len(paths) > 1:
+        _fail("--fix with stdin and files together: stdin cannot be re-read after the files are fixed; "
+              "lint stdin in a separate run")
+
+
+def _apply_fixes(run, targets, settings, config, unsafe: bool, write: bool, output: str | None = None):
+    """--diff prints the fixes (to --output if given) and exits; --fix writes them and
+    returns a fresh lint run."""
     from kspm_lint.api import lint_paths
     from kspm_lint.fix.apply import apply_fixes
 
@@ -200,7 +214,12 @@ def _apply_fixes(run, targets, settings, config, unsafe: bool, write: bool):
         click.echo(f"kspm-lint: {file}: fix not applied: {reason}", err=True)
     if not write:
         text = outcome.diff()
-        click.echo(text, nl=False)
+        if output:
+            from kspm_lint.fsutil import atomic_write_text
+
+            atomic_write_text(output, text)
+        else:
+            click.echo(text, nl=False)
         sys.exit(EXIT_FINDINGS if text else EXIT_OK)
     if not outcome.changed:
         return run  # nothing was written: the run stands (and stdin cannot be read twice)

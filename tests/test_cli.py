@@ -189,3 +189,40 @@ def test_custom_rule_unknown_category_is_a_load_error(tmp_path):
     )
     result = CliRunner().invoke(main, ["--rules-dir", str(rules), str(INSECURE)])
     assert result.exit_code == 2 and "bad.yaml:4: unknown category 'bogus'" in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--list-rules", "--format", "sarif"], "--list-rules and --explain print text or json"),
+        (["--statistics", "--format", "json"], "--statistics is a text summary"),
+        (["--fix", "-", "examples/"], "--fix with stdin and files together"),
+    ],
+)
+def test_option_combinations_that_would_be_ignored_are_errors(args, message):
+    result = CliRunner().invoke(main, args, input="")
+    assert result.exit_code == 2 and message in result.output
+
+
+def test_diff_to_output_file(tmp_path):
+    path = tmp_path / "pod.yaml"
+    path.write_text(PRIVILEGED_POD)
+    out = tmp_path / "fixes.diff"
+    result = CliRunner().invoke(main, ["--diff", "--unsafe-fixes", "--select", "privileged-container",
+                                       "-o", str(out), str(path)])
+    assert result.exit_code == 1
+    assert out.read_text().count("-        privileged: true") == 1
+    assert path.read_text() == PRIVILEGED_POD
+
+
+def test_severity_override_reaches_listing_and_findings(tmp_path, monkeypatch):
+    (tmp_path / ".kspm-lint.yaml").write_text("severity:\n  privileged-container: low\n")
+    (tmp_path / "pod.yaml").write_text(PRIVILEGED_POD)
+    monkeypatch.chdir(tmp_path)
+    rows = json.loads(invoke("--list-rules", "--format", "json").output)
+    assert next(r for r in rows if r["id"] == "privileged-container")["severity"] == "low"
+    data = json.loads(invoke("--format", "json", "--select", "privileged-container", "pod.yaml").output)
+    assert data["findings"][0]["severity"] == "low"
+    sarif = json.loads(invoke("--format", "sarif", "--select", "privileged-container", "pod.yaml").output)
+    (rule,) = [r for r in sarif["runs"][0]["tool"]["driver"]["rules"] if r["id"] == "privileged-container"]
+    assert float(rule["properties"]["security-severity"]) < 4.0

@@ -17,7 +17,6 @@ from kspm_lint.workload import pod_spec_of
 
 @dataclass
 class LintOptions:
-    severity_overrides: dict[str, Severity] = field(default_factory=dict)
     parameters: dict[str, dict[str, Any]] = field(default_factory=dict)
     inline_suppressions: bool = True
     config_ignores: list[dict[str, Any]] = field(default_factory=list)
@@ -37,8 +36,7 @@ class Linter:
         self.config_suppressions = sup.config_suppressions(self.options.config_ignores)
 
     def severity(self, rule_id: str) -> Severity:
-        override = self.options.severity_overrides.get(rule_id)
-        return override if override is not None else self.by_id[rule_id].severity
+        return self.by_id[rule_id].severity
 
     def lint_file(self, parsed: ParsedFile) -> tuple[list[Finding], int, int]:
         """(findings, resources linted, non-Kubernetes documents skipped)."""
