@@ -27,15 +27,15 @@ class GitError(Exception):
     """Git cannot answer: not a repository, unknown REF, git missing. Says what to do."""
 
 
-def _open_repo() -> tuple[ModuleType, Repo]:
+def _open_repo(start: str) -> tuple[ModuleType, Repo]:
     try:
         import git
     except ImportError as exc:  # gitpython raises ImportError when the git binary is missing
         raise GitError(f"--changed-since needs git: {exc}") from None
     try:
-        return git, git.Repo(os.getcwd(), search_parent_directories=True)
+        return git, git.Repo(start, search_parent_directories=True)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-        raise GitError(f"--changed-since: {os.getcwd()} is not inside a git repository") from None
+        raise GitError(f"--changed-since: {start} is not inside a git repository") from None
 
 
 def _resolve(git: ModuleType, repo: Repo, ref: str) -> Commit:
@@ -57,9 +57,10 @@ def _shallow_hint(git: ModuleType, repo: Repo) -> str:
             "or check out with fetch-depth: 0)")
 
 
-def changed_files(ref: str) -> list[str]:
-    """Absolute paths of the files changed since ``ref`` that exist in the work tree."""
-    git, repo = _open_repo()
+def changed_files(ref: str, start: str | None = None) -> list[str]:
+    """Absolute paths of the files changed since ``ref`` that exist in the work tree of
+    the repository holding ``start`` (default: the working directory)."""
+    git, repo = _open_repo(start or os.getcwd())
     commit = _resolve(git, repo, ref)
     root = repo.working_tree_dir
     if root is None:
@@ -146,5 +147,12 @@ def select(changed: Iterable[str], paths: Sequence[str]) -> list[str]:
 
 
 def changed_paths(ref: str, paths: Sequence[str]) -> list[str]:
-    """What ``--changed-since REF PATHS`` lints. Raises GitError with a readable message."""
-    return select(changed_files(ref), paths)
+    """What ``--changed-since REF PATHS`` lints. The repository is the one holding the
+    first named path (the working directory for none or stdin). Raises GitError with a
+    readable message."""
+    named = [p for p in paths if p != STDIN]
+    start = None
+    if named:
+        first = os.path.abspath(named[0])
+        start = first if os.path.isdir(first) else os.path.dirname(first)
+    return select(changed_files(ref, start), paths)

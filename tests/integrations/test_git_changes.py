@@ -88,3 +88,11 @@ def test_cli_lints_only_changed_files(repo):
     assert clean.returncode == 0 and "no manifest changed since pr" in clean.stderr
     bad = subprocess.run([*cli, "--changed-since", "nope", "."], capture_output=True, text=True)
     assert bad.returncode == 2 and "unknown git revision 'nope'" in bad.stderr
+
+
+def test_repository_is_found_from_the_named_path(repo, monkeypatch, tmp_path):
+    repo.write({"deploy/a.yaml": BAD.format(name="a")})
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    monkeypatch.chdir(outside)
+    assert changed_paths("HEAD", [str(repo.root)]) == [str(repo.root / "deploy" / "a.yaml")]
