@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
 from kspm_lint.config import Config
-from kspm_lint.discovery import STDIN, Target, discover
+from kspm_lint.discovery import STDIN, Target, discover, display_path
 from kspm_lint.engine.catalog import Rule, load_rules, select_rules
 from kspm_lint.engine.runner import Linter, LintOptions
 from kspm_lint.findings import Finding, Severity
@@ -80,6 +81,8 @@ def prepare(settings: Settings, config: Config) -> tuple[Linter, list[Rule], dic
         parameters=config.parameters,
         inline_suppressions=settings.inline_suppressions,
         config_ignores=config.ignores,
+        config_file=display_path(config.path) if config.path else None,
+        config_line=lambda index: config.line_of(("ignores", index)),
     )
     return Linter(rules, all_rules, options), rules, all_rules
 
@@ -95,6 +98,7 @@ def lint_paths(paths: Iterable[str], settings: Settings, config: Config,
     file, right after the file is linted, where it is linted (``fix.apply.FileAttacher``):
     nothing needs the parsed files afterwards.
     """
+    paths = list(paths)
     linter, rules, _ = prepare(settings, config)
     targets = list(discover(paths, settings.exclude))
     findings: list[Finding] = []
@@ -118,7 +122,8 @@ def lint_paths(paths: Iterable[str], settings: Settings, config: Config,
             skipped[display] = non_k8s
         if progress is not None:
             progress(number, len(targets))
-    linter.finish(findings)
+    # Stale config ignores can only be judged when whole directories were linted.
+    linter.finish(findings, judge_config_ignores=bool(paths) and all(os.path.isdir(p) for p in paths))
     findings.sort(key=lambda f: f.sort_key)
     report = Report(findings=findings, rules=rules, files=len(targets), resources=resources,
                     fail_on=settings.fail_on, skipped_documents=sum(skipped.values()))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +20,8 @@ class LintOptions:
     parameters: dict[str, dict[str, Any]] = field(default_factory=dict)
     inline_suppressions: bool = True
     config_ignores: list[dict[str, Any]] = field(default_factory=list)
+    config_file: str | None = None  # where config_ignores are written (for stale reports)
+    config_line: Callable[[int], int] | None = None
 
 
 class Linter:
@@ -33,7 +35,8 @@ class Linter:
         self.by_id = {rule.id: rule for rule in self.rules}
         self.checked = [r for r in self.rules if r.evaluate is not None]
         self.params = {r.id: {**r.parameters, **self.options.parameters.get(r.id, {})} for r in self.rules}
-        self.config_suppressions = sup.config_suppressions(self.options.config_ignores)
+        self.config_suppressions = sup.config_suppressions(
+            self.options.config_ignores, self.options.config_file, self.options.config_line)
 
     def severity(self, rule_id: str) -> Severity:
         return self.by_id[rule_id].severity
@@ -108,6 +111,18 @@ class Linter:
             document_index=resource.document.index, extra={"base": resource.base},
         )
 
-    def finish(self, findings: list[Finding]) -> None:
-        """Apply config-side ignores across all files (they are not tied to one file)."""
+    def finish(self, findings: list[Finding], judge_config_ignores: bool = False) -> None:
+        """Apply config-side ignores across all files (they are not tied to one file).
+
+        Stale ones are reported only when ``judge_config_ignores``: a run over a few files
+        (pre-commit, --changed-since) cannot tell that an ignore matches nothing anywhere.
+        """
         sup.apply(findings, self.config_suppressions)
+        if not judge_config_ignores or "unused-suppression" not in self.ran:
+            return
+        for suppression, rule, why in sup.unused(self.config_suppressions, self.ran, self.known):
+            if suppression.file is not None and suppression.span is not None:
+                findings.append(Finding(
+                    "unused-suppression", self.severity("unused-suppression"),
+                    f"config ignore of '{rule}' {why}; remove it", suppression.file, suppression.span,
+                ))

@@ -151,10 +151,12 @@ def annotation_suppressions(resource: Resource) -> list[Suppression]:
     return found
 
 
-def config_suppressions(entries: Iterable[dict[str, Any]]) -> list[Suppression]:
-    """Config ``ignores`` entries: rules plus kind/namespace/name/container/file globs."""
+def config_suppressions(entries: Iterable[dict[str, Any]], file: str | None = None,
+                        line_of: Callable[[int], int] | None = None) -> list[Suppression]:
+    """Config ``ignores`` entries: rules plus kind/namespace/name/container/file globs.
+    ``file`` and ``line_of(index)`` say where each entry is written, for stale reports."""
     found: list[Suppression] = []
-    for entry in entries:
+    for index, entry in enumerate(entries):
         rules = entry.get("rules", ["all"])
         rules = _split_rules(rules) if isinstance(rules, str) else frozenset(rules)
         globs = {k: str(entry[k]) for k in ("kind", "namespace", "name", "container", "file") if k in entry}
@@ -170,7 +172,8 @@ def config_suppressions(entries: Iterable[dict[str, Any]]) -> list[Suppression]:
             return all(fnmatchcase(values[k], pattern) for k, pattern in g.items())
 
         reason = str(entry.get("reason", "")) or "config ignore"
-        found.append(Suppression(rules, reason, "config", None, None, applies))
+        span = Span.point(line_of(index)) if file and line_of else None
+        found.append(Suppression(rules, reason, "config", file, span, applies))
     return found
 
 

@@ -151,3 +151,22 @@ def test_spaces_after_commas_in_rule_list(tmp_path):
     hidden = [f for f in findings if f.rule == "host-namespaces"]
     assert [(f.suppressed, f.suppression_reason) for f in hidden] == [(True, "CNI pod")]
 
+
+
+def test_stale_config_ignore_reported_at_its_config_line(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from kspm_lint.cli import main
+
+    (tmp_path / ".kspm-lint.yaml").write_text(
+        "ignores:\n  - rules: [privileged-container]\n    name: web\n"
+        "  - rules: [host-namespaces]\n    name: nothing-like-this\n")
+    (tmp_path / "deploy").mkdir()
+    (tmp_path / "deploy" / "pod.yaml").write_text(pod())
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["-q", "--no-color", "--select", ",".join(SELECT), "deploy"])
+    assert ".kspm-lint.yaml:4:1: low      unused-suppression: config ignore of 'host-namespaces'" in result.output
+    assert "config ignore of 'privileged-container'" not in result.output
+    # linting single files (pre-commit) cannot judge repository-wide ignores
+    result = CliRunner().invoke(main, ["-q", "--select", ",".join(SELECT), "deploy/pod.yaml"])
+    assert "unused-suppression" not in result.output
