@@ -71,6 +71,10 @@ run_kspm_lint() {  # exit status 0/1 is the verdict; anything else is an error
 
 status=0
 run_kspm_lint --format "$format" || status=$?
+if [ "$format" = "text" ] && [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
+  # The job summary carries the full table whatever the log format (annotations discarded).
+  run_kspm_lint --format github --output /dev/null || true
+fi
 
 mkdir -p "$(dirname "$sarif")"
 run_kspm_lint --format sarif --output "$sarif" --sarif-category "$category" || true

@@ -11,6 +11,11 @@ def atomic_write_bytes(path: str, data: bytes) -> None:
     """Write ``data`` to ``path`` all at once. A symlink is followed: its target gets the
     new content and the link stays a link (GitOps repos share bases through links)."""
     path = os.path.realpath(path)
+    if os.path.exists(path) and not os.path.isfile(path):
+        # /dev/null, a FIFO, /dev/stdout: write through; never rename over a device.
+        with open(path, "wb") as stream:
+            stream.write(data)
+        return
     directory = os.path.dirname(path)
     try:
         mode = stat.S_IMODE(os.stat(path).st_mode)

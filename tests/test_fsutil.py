@@ -24,3 +24,10 @@ def test_mode_is_kept_and_no_temp_file_left(tmp_path):
     atomic_write_bytes(str(path), b"a: 2\n")
     assert oct(path.stat().st_mode & 0o777) == "0o640"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["x.yaml"]
+
+
+def test_devices_are_written_through_not_replaced():
+    before = os.stat("/dev/null")
+    atomic_write_bytes("/dev/null", b"discarded")
+    after = os.stat("/dev/null")
+    assert (after.st_ino, after.st_rdev) == (before.st_ino, before.st_rdev)

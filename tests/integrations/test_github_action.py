@@ -150,3 +150,11 @@ def test_fix_suggestions_pipe_rdjson_to_reviewdog(installed, pull_request, tmp_p
 def test_bad_input_is_a_readable_error(installed, pull_request, tmp_path):
     done, _, _ = run_action(installed, pull_request, tmp_path, format="xml")
     assert done.returncode == 2 and "::error title=kspm-lint::format must be" in done.stdout
+
+
+def test_text_format_still_writes_the_job_summary(installed, pull_request, tmp_path):
+    done, _, summary = run_action(installed, pull_request, tmp_path, format="text")
+    assert not [line for line in done.stdout.splitlines() if line.startswith("::")]  # plain report, no annotations
+    assert "apps/new.yaml:11:9:" in done.stdout
+    assert "## kspm-lint" in summary and "apps/new.yaml:11" in summary
+    assert done.returncode == 1
