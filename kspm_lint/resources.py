@@ -36,12 +36,11 @@ class Resource:
         name = self.metadata.get("name")
         if name is None:
             name = self.metadata.get("generateName")
-        return "" if name is None else str(name)
+        return _text(name)
 
     @property
     def namespace(self) -> str:
-        namespace = self.metadata.get("namespace")
-        return "" if namespace is None else str(namespace)
+        return _text(self.metadata.get("namespace"))
 
     @property
     def identity(self) -> str:
@@ -53,6 +52,15 @@ class Resource:
 
     def exists(self, path: Path) -> bool:
         return self.document.exists(self.base + path)
+
+
+def _text(value: Any) -> str:
+    """A scalar as written: ``name: y`` reads as true (YAML 1.1) and shows as ``true``."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 def is_kubernetes_object(data: Any) -> bool:
