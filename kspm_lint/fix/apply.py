@@ -18,7 +18,7 @@ from typing import Any
 from kspm_lint.findings import Finding
 from kspm_lint.fix import generators, invariants, patcher, plan
 from kspm_lint.fix.diff import unified_diff
-from kspm_lint.fix.edits import text_edits
+from kspm_lint.fix.edits import PieceLines, text_edits
 from kspm_lint.fix.files import WriteRefused, write_back
 from kspm_lint.fix.model import Fix, PatchOp, Safety, TextEdit
 from kspm_lint.fix.splice import Unpatchable
@@ -59,8 +59,9 @@ class FileFixes:
         self.path = path
         self.parsed = parsed if parsed is not None else ParsedFile(path, "", [], [])
         self._original: patcher.FileText | None = None
-        self._conflicts: dict[int, set[str]] = {}  # per original document, computed once
+        self._conflicts: dict[int, invariants.Conflicts] = {}  # per original document
         self._edits: dict[tuple, list[TextEdit]] = {}  # findings with the same ops share their edits
+        self._lines: dict[int, PieceLines] = {}  # per original document slice
         self.blocked = self._blocked()
 
     def _blocked(self) -> str | None:
@@ -104,15 +105,20 @@ class FileFixes:
         original = self.parsed.documents[number].data
         new, data = self.original.patch_document(number, original, patcher.order_ops(ops))
         self._refuse_new_conflicts(number, data)
-        start, _ = self.original.bounds(number)
-        return text_edits(self.original.piece(number), new, first_line=self.original.index.line_of(start) + 1)
+        lines = self._lines.get(number)
+        if lines is None:
+            start, _ = self.original.bounds(number)
+            lines = self._lines[number] = PieceLines(self.original.piece(number),
+                                                     self.original.index.line_of(start) + 1)
+        return text_edits(lines.text, new, first_line=lines.first_line, before=lines)
 
     def _refuse_new_conflicts(self, number: int, data: Any) -> None:
         """Refuse a result with a combination the API server or kubelet rejects, unless the
         author's document already had it."""
-        if number not in self._conflicts:
-            self._conflicts[number] = invariants.conflicts(self.parsed.documents[number].data)
-        refused = sorted(invariants.conflicts(data) - self._conflicts[number])
+        known = self._conflicts.get(number)
+        if known is None:
+            known = self._conflicts[number] = invariants.Conflicts(self.parsed.documents[number].data)
+        refused = sorted(known.of(data) - known.original)
         if refused:
             raise Unpatchable(refused[0])
 

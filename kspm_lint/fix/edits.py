@@ -11,22 +11,34 @@ from __future__ import annotations
 import difflib
 
 from kspm_lint.fix.model import TextEdit
-from kspm_lint.fix.text import LineIndex
+from kspm_lint.fix.text import LineIndex, lines_of
 
 
 def _word(char: str) -> bool:
     return char.isalnum() or char == "_"
 
 
-def text_edits(old: str, new: str, first_line: int = 1) -> list[TextEdit]:
+class PieceLines(LineIndex):
+    """A text that many edits are computed against (one document's original slice),
+    with its lines split once."""
+
+    def __init__(self, text: str, first_line: int = 1) -> None:
+        super().__init__(text)
+        self.first_line = first_line
+        self.line_list = self.lines()
+
+
+def text_edits(old: str, new: str, first_line: int = 1, before: PieceLines | None = None) -> list[TextEdit]:
     """Replacements, in order and not overlapping, that turn ``old`` into ``new``.
 
     ``first_line``: the line number of ``old``'s first line in its file (``old`` may be
-    one document of a multi-document file; it starts at the beginning of a line)."""
+    one document of a multi-document file; it starts at the beginning of a line).
+    ``before``: ``old`` already split into lines."""
     if old == new:
         return []
-    before, after = LineIndex(old), LineIndex(new)
-    old_lines, new_lines = before.lines(), after.lines()
+    if before is None:
+        before = PieceLines(old)
+    old_lines, new_lines = before.line_list, lines_of(new)
     matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
     edits: list[TextEdit] = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():

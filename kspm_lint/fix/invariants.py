@@ -36,25 +36,70 @@ def conflicts(data: Any) -> set[str]:
     """Descriptions of every refused combination in a document's data."""
     found: set[str] = set()
     for spec in _pod_specs(data):
-        pod_context = _mapping(spec.get("securityContext"))
-        for list_name in CONTAINER_LISTS:
-            items = spec.get(list_name)
-            for item in items if isinstance(items, list) else []:
-                container = _mapping(item)
-                name = container.get("name", "?")
-                context = _mapping(container.get("securityContext"))
-                if context.get("allowPrivilegeEscalation") is False:
-                    if context.get("privileged") is True:
-                        found.add(f"container '{name}' would have allowPrivilegeEscalation: false with "
-                                  "privileged: true, which the API server rejects (remove privileged first: "
-                                  "--unsafe-fixes)")
-                    added = _mapping(context.get("capabilities")).get("add")
-                    if isinstance(added, list) and "CAP_SYS_ADMIN" in added:
-                        found.add(f"container '{name}' would have allowPrivilegeEscalation: false with "
-                                  "CAP_SYS_ADMIN added, which the API server rejects")
-                non_root = context.get("runAsNonRoot", pod_context.get("runAsNonRoot"))
-                user = context.get("runAsUser", pod_context.get("runAsUser"))
-                if non_root is True and type(user) is int and user == 0:
-                    found.add(f"container '{name}' would have runAsNonRoot: true with runAsUser: 0, "
-                              "which the kubelet refuses to start")
+        found |= _spec_conflicts(spec)
     return found
+
+
+def _spec_conflicts(spec: dict) -> set[str]:
+    found: set[str] = set()
+    pod_context = _mapping(spec.get("securityContext"))
+    for list_name in CONTAINER_LISTS:
+        items = spec.get(list_name)
+        for item in items if isinstance(items, list) else []:
+            container = _mapping(item)
+            name = container.get("name", "?")
+            context = _mapping(container.get("securityContext"))
+            if context.get("allowPrivilegeEscalation") is False:
+                if context.get("privileged") is True:
+                    found.add(f"container '{name}' would have allowPrivilegeEscalation: false with "
+                              "privileged: true, which the API server rejects (remove privileged first: "
+                              "--unsafe-fixes)")
+                added = _mapping(context.get("capabilities")).get("add")
+                if isinstance(added, list) and "CAP_SYS_ADMIN" in added:
+                    found.add(f"container '{name}' would have allowPrivilegeEscalation: false with "
+                              "CAP_SYS_ADMIN added, which the API server rejects")
+            non_root = context.get("runAsNonRoot", pod_context.get("runAsNonRoot"))
+            user = context.get("runAsUser", pod_context.get("runAsUser"))
+            if non_root is True and type(user) is int and user == 0:
+                found.add(f"container '{name}' would have runAsNonRoot: true with runAsUser: 0, "
+                          "which the kubelet refuses to start")
+    return found
+
+
+_NONE: frozenset[str] = frozenset()
+
+
+class Conflicts:
+    """``conflicts`` of one document's original data and of patched copies of it.
+
+    A patched copy shares every mapping and list off the patched paths with the original
+    (``ops.detach``): those parts are looked at once, here, and remembered by identity
+    (the original data stays alive, so an identity always names the same object)."""
+
+    def __init__(self, original: Any) -> None:
+        self._known: dict[int, frozenset[str]] = {}
+        self.original = self._of(original, self._known, remember=True)
+
+    def of(self, data: Any) -> frozenset[str]:
+        return self._of(data, self._known, remember=False)
+
+    def _of(self, data: Any, known: dict[int, frozenset[str]], remember: bool) -> frozenset[str]:
+        if isinstance(data, dict):
+            values: Any = data.values()
+        elif isinstance(data, list):
+            values = data
+        else:
+            return _NONE
+        seen = known.get(id(data))
+        if seen is not None:
+            return seen
+        found: set[str] = set()
+        if isinstance(data, dict) and any(isinstance(data.get(name), list) for name in CONTAINER_LISTS):
+            found |= _spec_conflicts(data)
+        for value in values:
+            if isinstance(value, (dict, list)):
+                found |= self._of(value, known, remember)
+        result = frozenset(found) if found else _NONE
+        if remember:
+            known[id(data)] = result
+        return result

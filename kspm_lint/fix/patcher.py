@@ -16,8 +16,10 @@ then reads the whole new file as the linter will before anything is written.
 from __future__ import annotations
 
 import copy
+import re
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
@@ -31,7 +33,12 @@ from kspm_lint.fix.text import LineIndex
 from kspm_lint.location import format_path
 from kspm_lint.parsing.loader import _Loader as Loader  # the linter's own: same tags, fast resolution
 from kspm_lint.parsing.loader import parse_text
-from kspm_lint.parsing.nodes import Builder, NodeError
+from kspm_lint.parsing.nodes import Builder, NodeError, key_text
+
+_MERGE = "tag:yaml.org,2002:merge"
+_DASH_PREFIX = re.compile(r"[ \t]*-[ \t]*")
+_BREAKS = "\r\n\x85\u2028\u2029"
+_MARKER = re.compile(r"(?:^|[\r\n\x85\u2028\u2029])(?:---|\.\.\.)")
 
 
 def compose_roots(text: str) -> list[yaml.Node]:
@@ -70,18 +77,48 @@ def order_ops(ops: Sequence[PatchOp]) -> list[PatchOp]:
     return keep + removals
 
 
+@dataclass(frozen=True)
+class Region:
+    """A block collection of the original document that can be re-read on its own.
+
+    Its text runs from the start of the line of its first entry (``start``) to the start
+    of the line where the next token after it stands (``end``), offsets relative to the
+    document's slice. Read alone (after ``line`` empty lines, so marks keep their lines
+    and columns), it gives the node the whole document gives, as long as every change
+    lies inside it (``floor`` <= change, change end <= ``end``): the text before it is
+    the author's, so the parser reaches it in the same state, and the token after it
+    stands further left than anything inside, so it closes it in both readings. What
+    is read alone must be one collection of the same kind at the same column, or it is
+    not used. No alias anywhere in the document (``*``), or none of this applies.
+    """
+
+    node: yaml.Node
+    path: tuple  # data path from the document root
+    depth: int  # len(path)
+    kind: str  # "map" (a key's block mapping), "seq" (a key's block list), "item" (a list item mapping)
+    start: int
+    end: int
+    floor: int  # changes must start at or after this offset (after the dash of an item)
+    line: int  # the slice-relative line of ``start``
+    column: int  # the column of the first key (map, item) or of the first dash (seq)
+
+
 class FileText:
     """A file's text with its documents' root nodes (marks relative to the whole text).
 
     Built from the lint's own parse (no second parse) or from ``compose_roots``. The
     first op on a document is planned on these nodes; later ones on a fresh parse of
-    the patched document slice.
+    the patched document slice, or of just the region of it that holds every change
+    (``Region``), which is also all the read-back has to read again.
     """
 
     def __init__(self, text: str, roots: Sequence[yaml.Node], style: Style, json_file: bool) -> None:
         self.text, self.roots, self.style, self.json_file = text, list(roots), style, json_file
         self.index = LineIndex(text)
         self._views: dict[int, DocumentText] = {}
+        self._regions: dict[tuple, list[Region]] = {}
+        self._aliased: dict[int, bool] = {}
+        self._bounds: dict[tuple, tuple[list[int | None], list[int]] | None] = {}
 
     def bounds(self, number: int) -> tuple[int, int]:
         """The document's slice: from the start of its first line to the end of its node."""
@@ -99,6 +136,280 @@ class FileText:
         start, end = self.bounds(number)
         return self.text[start:end]
 
+    # -- regions -----------------------------------------------------------------------
+
+    def regions(self, number: int, path: tuple) -> list[Region]:
+        """The re-readable block collections along ``path`` (as far as it is written),
+        outermost first; none in a document with an alias or in a JSON file."""
+        key = (number, path)
+        found = self._regions.get(key)
+        if found is None:
+            found = self._regions[key] = self._find_regions(number, path)
+        return found
+
+    def _find_regions(self, number: int, path: tuple) -> list[Region]:
+        if self.json_file:
+            return []
+        start, end = self.bounds(number)
+        aliased = self._aliased.get(number)
+        if aliased is None:
+            piece = self.text[start:end]
+            aliased = self._aliased[number] = "*" in piece or "&" in piece
+        if aliased:
+            return []
+        first_line = self.index.line_of(start)
+        found: list[Region] = []
+        node: yaml.Node = self.roots[number]
+        for depth, element in enumerate(path, start=1):
+            kind, first, key = None, None, None
+            if isinstance(node, yaml.MappingNode) and not node.flow_style and isinstance(element, str):
+                pair = None
+                for key_node, value_node in node.value:
+                    if key_node.tag == _MERGE:
+                        return found  # merged keys: the data path no longer names one node
+                    if key_text(key_node) == element:
+                        pair = (key_node, value_node)  # the last of duplicates, as walk() and the data
+                if pair is None:
+                    break
+                key, child = pair
+                if isinstance(child, yaml.MappingNode) and not child.flow_style and child.value:
+                    kind, first = "map", child.value[0][0]
+                elif isinstance(child, yaml.SequenceNode) and not child.flow_style and child.value:
+                    kind, first = "seq", child.value[0]
+            elif isinstance(node, yaml.SequenceNode) and not node.flow_style and isinstance(element, int) \
+                    and 0 <= element < len(node.value):
+                child = node.value[element]
+                if isinstance(child, yaml.MappingNode) and not child.flow_style and child.value:
+                    kind, first = "item", child
+            else:
+                break
+            if kind is not None:
+                region = self._region(kind, child, first, key, path[:depth], start, end, first_line)
+                if region is not None:
+                    found.append(region)
+            node = child
+        return found
+
+    def _region(self, kind: str, node: yaml.Node, first: yaml.Node, key: yaml.Node | None, path: tuple,
+                start: int, end: int, first_line: int) -> Region | None:
+        index = self.index
+        line, column = first.start_mark.line, first.start_mark.column
+        head = index.line_text(line)[:column]
+        if kind == "map":
+            if line <= key.start_mark.line or head.strip():
+                return None
+        elif not _DASH_PREFIX.fullmatch(head) or (kind == "seq" and line <= key.start_mark.line):
+            return None
+        mark = node.start_mark
+        if kind != "seq" and (mark.line, mark.column) != (line, column):
+            return None  # an anchor or a tag before the first key: it would not be read again
+        if kind == "seq" and (mark.line, mark.column) != (line, len(head.rstrip(" \t")) - 1):
+            return None
+        region_start = index.line_start(line)
+        stop = index.mark_offset(node.end_mark)
+        if stop > end:
+            return None
+        region_end = end if stop >= end else index.line_start(index.line_of(stop))
+        if region_end <= region_start:
+            return None
+        floor = region_start
+        if kind == "item":
+            floor = region_start + len(head.rstrip(" \t"))  # just after the dash
+        elif kind == "seq":
+            column = len(head.rstrip(" \t")) - 1  # the dash
+        return Region(node, path, len(path), kind, region_start - start, region_end - start, floor - start,
+                      line - first_line, column)
+
+    def read_region(self, region: Region, text: str, delta: int) -> yaml.Node | None:
+        """The region's node as ``text`` (the patched slice, ``delta`` longer than the
+        original one) has it, read alone; None when it does not read as the same kind of
+        collection at the same place (the caller then reads the whole slice)."""
+        body = text[region.start:region.end + delta]
+        if not _whole_lines(body, region.end + delta, text):
+            return None
+        try:
+            roots = compose_roots("\n" * region.line + body)
+        except (Unpatchable, RecursionError):
+            return None
+        if len(roots) != 1:
+            return None
+        root = roots[0]
+        if region.kind == "item":
+            if not (isinstance(root, yaml.SequenceNode) and not root.flow_style and len(root.value) == 1):
+                return None
+            root = root.value[0]
+            wanted: type = yaml.MappingNode
+        else:
+            wanted = yaml.MappingNode if region.kind == "map" else yaml.SequenceNode
+        if not isinstance(root, wanted) or root.flow_style or not root.value:
+            return None
+        first = root.value[0][0] if isinstance(root, yaml.MappingNode) else root
+        at_column = first.start_mark.column if region.kind != "seq" else root.start_mark.column
+        if first.start_mark.line != region.line or at_column != region.column:
+            return None
+        return root
+
+    @staticmethod
+    def holding(regions: list[Region], low: int, high: int) -> list[Region]:
+        """The regions (innermost first) that hold every change, from ``low`` to ``high``
+        in the original slice's offsets."""
+        return [r for r in reversed(regions) if r.floor <= low and high <= r.end]
+
+    def _graft(self, number: int, region: Region, node: yaml.Node) -> yaml.Node:
+        """The document's root with the region's node replaced by ``node``: the nodes
+        above it are copies without marks (planning must not read them, see ``plan_in``)."""
+        chain = [self.roots[number]]
+        for element in region.path[:-1]:
+            current = chain[-1]
+            if isinstance(current, yaml.MappingNode):
+                chain.append(next(v for k, v in reversed(current.value) if key_text(k) == element))
+            else:
+                chain.append(current.value[element])
+        child = node
+        for holder, element in zip(reversed(chain), reversed(region.path), strict=True):
+            if isinstance(holder, yaml.MappingNode):
+                position = max(i for i, (k, _) in enumerate(holder.value) if key_text(k) == element)
+                items = list(holder.value)
+                items[position] = (items[position][0], child)
+                child = yaml.MappingNode(holder.tag, items, None, None, holder.flow_style)
+            else:
+                items = list(holder.value)
+                items[element] = child
+                child = yaml.SequenceNode(holder.tag, items, None, None, holder.flow_style)
+        return child
+
+    def plan_in(self, number: int, region: Region, current: str, delta: int, op: PatchOp):
+        """The splice of ``op`` planned on the region read alone, or None when that
+        cannot stand for the whole slice (the caller then reads the whole slice)."""
+        node = self.read_region(region, current, delta)
+        if node is None:
+            return None
+        document = DocumentText(current, self._graft(number, region, node), self.style, self.json_file)
+        steps = document.walk(op.path)
+        found = len(steps) - 1
+        # The nodes whose marks planning reads must lie inside the region: the holder of
+        # a new key or item, the holder of a replaced or filled value, and for a removal
+        # up to the holder of the collection it may empty.
+        if op.op == "remove":
+            inside = len(op.path) - 3 >= region.depth
+        elif (found < len(op.path) and isinstance(steps[-1].node, (yaml.MappingNode, yaml.SequenceNode))) or (
+                op.op == "append" and isinstance(steps[-1].node, yaml.SequenceNode)):
+            inside = found >= region.depth
+        else:
+            inside = found - 1 >= region.depth
+        if not inside:
+            return None
+        return document.plan(op, steps)
+
+    def read_back_in(self, number: int, regions: list[Region], text: str, delta: int, low: int, high: int,
+                     expected: Any, original: Any) -> bool:
+        """Whether the entries of the innermost region that hold every change (from
+        ``low`` to ``high``, original offsets) read back, alone, as the expected data
+        there, and nothing outside them was meant to change. False means: not shown here
+        (the caller reads the whole slice back).
+
+        The entries are whole lines, from the line of one entry's key (or dash) to the
+        line of the next entry that follows the changes: the text before them is the
+        author's, so the parser reaches them in the state where it expects an entry at
+        that column; the entry after them starts at that column, so it closes whatever
+        they hold in both readings. With no entry touched, only the inserted lines are read.
+        """
+        for region in self.holding(regions, low, high)[:1]:
+            entries = self._entry_bounds(number, region)
+            if entries is None:
+                return False
+            bounds, lines = entries
+            first = max((i for i, bound in enumerate(bounds) if bound is not None and bound <= low), default=None)
+            last = min((i for i, bound in enumerate(bounds) if bound is not None and bound >= high), default=None)
+            if first is None or last is None or first > last:
+                return False
+            if first == 0 and low < region.floor:
+                return False
+            if bounds[first] and text[bounds[first] - 1] not in _BREAKS:
+                return False  # the end of a slice without a final line break: not a line start
+            body = text[bounds[first]:bounds[last] + delta]
+            if not _whole_lines(body, bounds[last] + delta, text):
+                return False
+            read = self._read_entries(region, first, lines[first], body)
+            if read is None:
+                return False
+            want, had = expected, original
+            for element in region.path:
+                if not _same_beside(want, had, element):
+                    return False
+                want, had = want[element], had[element]
+            return _same_spliced(want, had, region, first, last, read)
+        return False
+
+    def _entry_bounds(self, number: int, region: Region) -> tuple[list[int | None], list[int]] | None:
+        """Slice offsets where each entry's lines start (None where an entry shares its
+        line with other text), then the region's end, with their slice-relative lines;
+        None when the region's own entries cannot be told apart (merge or duplicate keys)."""
+        key = (number, region.path)
+        if key in self._bounds:
+            return self._bounds[key]
+        node, index = region.node, self.index
+        base = self.bounds(number)[0]
+        shift = index.line_of(base)
+        bounds: list[int | None] = [region.start]
+        lines = [region.line]
+        found: tuple[list[int | None], list[int]] | None = (bounds, lines)
+        if isinstance(node, yaml.MappingNode):
+            texts = set()
+            for position, (key_node, _) in enumerate(node.value):
+                if key_node.tag == _MERGE:
+                    found = None
+                    break
+                texts.add(key_text(key_node))
+                if position:
+                    mark = key_node.start_mark
+                    blank = not index.line_text(mark.line)[:mark.column].strip()
+                    bounds.append(index.line_start(mark.line) - base if blank else None)
+                    lines.append(mark.line - shift)
+            if found is not None and len(texts) != len(node.value):
+                found = None
+        else:
+            for item in node.value[1:]:
+                mark = item.start_mark
+                dash = _DASH_PREFIX.fullmatch(index.line_text(mark.line)[:mark.column])
+                bounds.append(index.line_start(mark.line) - base if dash else None)
+                lines.append(mark.line - shift)
+        if found is not None:
+            bounds.append(region.end)
+            lines.append(index.line_of(region.end + base) - shift)
+        self._bounds[key] = found
+        return found
+
+    def _read_entries(self, region: Region, first: int, line: int, body: str) -> Any:
+        """The data of ``body`` (whole entries of the region, as patched) read alone:
+        a dict of entries (mappings) or a list of items (lists); None when it does not
+        read as such, starting where the entries start."""
+        if not body:
+            return [] if region.kind == "seq" else {}
+        try:
+            roots = compose_roots("\n" * line + body)
+        except (Unpatchable, RecursionError):
+            return None
+        if len(roots) != 1:
+            return None
+        root = roots[0]
+        if region.kind == "item" and first == 0:
+            if not (isinstance(root, yaml.SequenceNode) and not root.flow_style and len(root.value) == 1):
+                return None
+            root = root.value[0]
+            wanted: type = yaml.MappingNode
+        else:
+            wanted = yaml.SequenceNode if region.kind == "seq" else yaml.MappingNode
+        if not isinstance(root, wanted) or root.flow_style or not root.value:
+            return None
+        head = root.value[0][0] if isinstance(root, yaml.MappingNode) else root
+        if (head.start_mark.line, head.start_mark.column) != (line, region.column):
+            return None
+        try:
+            return Builder(may_alias="*" in body).build(root)
+        except NodeError:
+            return None
+
     def patch_document(self, number: int, data: Any, ops: Sequence[PatchOp], piece: str | None = None,
                        ) -> tuple[str, Any]:
         """(new slice, new data) of one document; ``ops`` in ``order_ops`` order.
@@ -109,10 +420,13 @@ class FileText:
         read back as ``data`` plus the ops.
         """
         start = self.bounds(number)[0]
-        current = self.piece(number) if piece is None else piece
+        original = self.piece(number)
+        current = original if piece is None else piece
         view = self.view(number) if piece is None else None  # offsets in the whole text
         expected = copy.copy(data)
         changed = False
+        low = high = len(current)  # what is unchanged: ``low`` characters at the start, ``high`` at the end
+        local_ok = piece is None  # regions stand for the original slice only
         for op in coalesce(expected, list(ops)):
             if op.op == "set":
                 op = PatchOp("set", op.path, placement.ordered(op.path, op.value))
@@ -125,16 +439,38 @@ class FileText:
             if view is not None:
                 splice, shift, view = view.plan(op), start, None
             else:
-                local = compose_roots(current)
-                if len(local) != 1:
-                    raise Unpatchable("a document cannot be read on its own (directives or tags)")
-                splice, shift = DocumentText(current, local[0], self.style, self.json_file).plan(op), 0
-            current = current[:splice.start - shift] + splice.text + current[splice.end - shift:]
+                splice, shift = None, 0
+                if local_ok:
+                    splice = self._plan_in_region(number, current, original, low, high, op)
+                if splice is None:
+                    local = compose_roots(current)
+                    if len(local) != 1:
+                        raise Unpatchable("a document cannot be read on its own (directives or tags)")
+                    splice = DocumentText(current, local[0], self.style, self.json_file).plan(op)
+            begin, stop = splice.start - shift, splice.end - shift
+            low, high = min(low, begin), min(high, len(current) - stop)
+            current = current[:begin] + splice.text + current[stop:]
             changed = True
-        if changed and not same(_read_back(current), expected):
-            raise Unpatchable("the patched document does not read back as the original data plus "
-                              "the fix; left unchanged")
+        if changed:
+            delta = len(current) - len(original)
+            if low + high == len(original):
+                low = _line_aligned(original, current, low, high)
+            read = local_ok and self.read_back_in(
+                number, self.regions(number, _common_path(ops)), current, delta, low,
+                low if low + high >= len(original) else len(original) - high, expected, data)
+            if not read and not same(_read_back(current), expected):
+                raise Unpatchable("the patched document does not read back as the original data plus "
+                                  "the fix; left unchanged")
         return current, expected
+
+    def _plan_in_region(self, number: int, current: str, original: str, low: int, high: int, op: PatchOp):
+        delta = len(current) - len(original)
+        for region in self.holding(self.regions(number, op.path), low, len(current) - high - delta)[:1]:
+            try:
+                return self.plan_in(number, region, current, delta, op)
+            except Exception:  # whatever goes wrong here, the whole slice decides
+                return None
+        return None
 
     def assemble(self, pieces: dict[int, str]) -> str:
         """The whole text with some documents' slices replaced."""
@@ -143,6 +479,78 @@ class FileText:
             start, end = self.bounds(number)
             text = text[:start] + pieces[number] + text[end:]
         return text
+
+
+def _whole_lines(body: str, end: int, text: str) -> bool:
+    """Whether ``body``, which ends at ``end`` of ``text``, ends where a line ends (the
+    line after it is then the author's line, as it was) and holds no document marker."""
+    if _MARKER.search(body):
+        return False
+    return not body or end >= len(text) or body[-1] in _BREAKS
+
+
+def _line_aligned(original: str, current: str, at: int, tail: int) -> int:
+    """Where a pure insertion at ``at`` (``tail`` characters of ``current`` after it
+    are the original's) may as well be placed: slid right, as the same text, up to the
+    start of a line when it begins with what follows it (an insertion at the end of a
+    line that starts with a line break is one of whole lines at the start of the next)."""
+    inserted = current[at:len(current) - tail]
+    while inserted and at < len(original) and at > 0 and original[at - 1] != "\n" \
+            and inserted[0] == original[at]:
+        inserted = inserted[1:] + inserted[0]
+        at += 1
+    return at
+
+
+def _common_path(ops: Sequence[PatchOp]) -> tuple:
+    common = ops[0].path if ops else ()
+    for op in ops[1:]:
+        size = 0
+        for a, b in zip(common, op.path, strict=False):
+            if a != b or type(a) is not type(b):
+                break
+            size += 1
+        common = common[:size]
+    return tuple(common)
+
+
+def _same_spliced(want: Any, had: Any, region: Region, first: int, last: int, read: Any) -> bool:
+    """Whether ``want`` is ``had`` with its entries ``first`` to ``last - 1`` replaced by
+    ``read`` (the same kind of collection)."""
+    if isinstance(had, list):
+        if type(want) is not list or type(read) is not list or len(had) != len(region.node.value):
+            return False
+        kept_tail = len(had) - last
+        if len(want) != first + len(read) + kept_tail:
+            return False
+        return (all(want[i] is had[i] or same(want[i], had[i]) for i in range(first))
+                and all(same(want[first + i], item) for i, item in enumerate(read))
+                and all(want[len(want) - kept_tail + i] is had[last + i] or same(want[len(want) - kept_tail + i],
+                                                                              had[last + i])
+                        for i in range(kept_tail)))
+    if not isinstance(had, dict) or type(want) is not dict or type(read) is not dict:
+        return False
+    replaced = {key_text(key) for key, _ in region.node.value[first:last]}
+    kept = [key for key in had if key not in replaced]
+    if len(kept) + len(replaced) != len(had) or any(key in read for key in kept):
+        return False
+    if len(want) != len(kept) + len(read):
+        return False
+    return (all(key in want and (want[key] is had[key] or same(want[key], had[key])) for key in kept)
+            and all(key in want and same(want[key], value) for key, value in read.items()))
+
+
+def _same_beside(want: Any, had: Any, element: Any) -> bool:
+    """Whether ``want`` and ``had`` agree everywhere but under ``element``."""
+    if isinstance(had, dict):
+        if type(want) is not dict or want.keys() != had.keys() or element not in had:
+            return False
+        return all(k == element or want[k] is had[k] or same(want[k], had[k]) for k in had)
+    if isinstance(had, list):
+        if type(want) is not list or len(want) != len(had) or not 0 <= element < len(had):
+            return False
+        return all(i == element or want[i] is had[i] or same(want[i], had[i]) for i in range(len(had)))
+    return False
 
 
 def check_file(path: str, old_problems: Sequence, new_text: str, expected: Sequence[Any]) -> None:

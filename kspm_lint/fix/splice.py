@@ -228,8 +228,10 @@ class DocumentText:
 
     # -- planning --------------------------------------------------------------------
 
-    def plan(self, op: PatchOp) -> Splice:
-        steps = self.walk(op.path)
+    def plan(self, op: PatchOp, steps: list[Step] | None = None) -> Splice:
+        """The splice of ``op``; ``steps``: ``walk(op.path)`` when already taken."""
+        if steps is None:
+            steps = self.walk(op.path)
         found = len(steps) - 1
         if op.op == "remove":
             if found < len(op.path):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter
+from itertools import accumulate
 
 _BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 
@@ -20,11 +21,15 @@ class LineIndex:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.starts = [0]
-        self.breaks: list[str] = []
-        for match in _BREAK.finditer(text):
-            self.starts.append(match.end())
-            self.breaks.append(match.group())
+        if "\r" in text or "\x85" in text or "\u2028" in text or "\u2029" in text:
+            self.starts = [0]
+            self.breaks: list[str] | None = []
+            for match in _BREAK.finditer(text):
+                self.starts.append(match.end())
+                self.breaks.append(match.group())
+        else:  # only "\n" breaks (nearly every file): no regex, no list of breaks
+            self.starts = list(accumulate([len(part) + 1 for part in text.split("\n")[:-1]], initial=0))
+            self.breaks = None
 
     @property
     def line_count(self) -> int:
@@ -50,7 +55,7 @@ class LineIndex:
     def line_end(self, line: int) -> int:
         """Offset just before the line's break (the end of the text for the last line)."""
         if line + 1 < len(self.starts):
-            return self.starts[line + 1] - len(self.breaks[line])
+            return self.starts[line + 1] - (1 if self.breaks is None else len(self.breaks[line]))
         return len(self.text)
 
     def next_line_start(self, line: int) -> int:
@@ -67,11 +72,28 @@ class LineIndex:
 
     def lines(self) -> list[str]:
         """The lines with their own breaks: joining them gives the text back."""
+        if self.breaks is None:
+            return _split_lines(self.text)
         ends = self.starts[1:] + [len(self.text)]
         lines = [self.text[start:end] for start, end in zip(self.starts, ends, strict=True)]
         if lines and not lines[-1]:
             lines.pop()  # the empty "line" after a final line break
         return lines
+
+
+def lines_of(text: str) -> list[str]:
+    """``LineIndex(text).lines()`` without the index."""
+    if "\r" in text or "\x85" in text or "\u2028" in text or "\u2029" in text:
+        return LineIndex(text).lines()
+    return _split_lines(text)
+
+
+def _split_lines(text: str) -> list[str]:
+    lines = [line + "\n" for line in text.split("\n")]
+    last = lines.pop()
+    if len(last) > 1:
+        lines.append(last[:-1])  # no final line break
+    return lines
 
 
 def dominant_eol(text: str) -> str:
