@@ -221,11 +221,33 @@ class FileAttacher:
 
     def __init__(self, rules: Iterable[Any]) -> None:
         self.rules = fixable_rules(rules)
+        self._paths: dict[tuple, tuple] = {}
+        self._values: dict[str, Any] = {}
+        self._texts: dict[str, str] = {}
 
     def __call__(self, parsed: ParsedFile, findings: Iterable[Finding]) -> None:
         grouped = _by_file(f for f in findings if f.rule in self.rules)
         for path, group in grouped.items():
             _attach(_file(path, parsed if parsed.path == path else None), group, self.rules)
+            for finding in group:
+                self._share(finding)
+
+    def _share(self, finding: Finding) -> None:
+        """Equal paths, values and texts as one object each: they recur in every document
+        of a large tree, and a parallel run sends them back and keeps them all."""
+        paths, values, texts = self._paths, self._values, self._texts
+        finding.path = paths.setdefault(finding.path, finding.path)
+        fix = finding.fix
+        ops = []
+        for op in fix.ops:
+            path = paths.setdefault(op.path, op.path)
+            value = op.value
+            if isinstance(value, (dict, list)):
+                value = values.setdefault(repr(value), value)  # ops are data, never changed
+            ops.append(op if path is op.path and value is op.value else PatchOp(op.op, path, value, op.prune))
+        fix.ops = ops
+        fix.edits = [TextEdit(e.line, e.column, e.end_line, e.end_column, texts.setdefault(e.text, e.text))
+                     for e in fix.edits]
 
 
 def _attach(file: FileFixes, findings: list[Finding], rules: dict[str, tuple[Safety, str]]) -> None:

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Literal
 
 from kspm_lint.location import Path, format_path
 
 Safety = Literal["safe", "unsafe"]
+_path_text = lru_cache(maxsize=16384)(format_path)  # ops of many findings share their paths
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PatchOp:
     """One change to a document's data. ``path`` is relative to the document root.
 
@@ -28,6 +30,9 @@ class PatchOp:
     value: Any = None
     prune: bool = False
 
+    def __reduce__(self) -> tuple:  # compact and fast to unpickle (fixes come back from worker processes)
+        return PatchOp, (self.op, self.path, self.value, self.prune)
+
     def describe(self) -> str:
         """One line for people: ``set spec.x: false``."""
         where = format_path(self.path)
@@ -37,10 +42,10 @@ class PatchOp:
         return f"{verb} {where}: {json.dumps(self.value)}"
 
     def as_dict(self) -> dict[str, Any]:
-        return {"op": self.op, "path": format_path(self.path), "value": self.value, "prune": self.prune}
+        return {"op": self.op, "path": _path_text(self.path), "value": self.value, "prune": self.prune}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TextEdit:
     """Replace the text between two 1-based positions (end exclusive) with ``text``."""
 
@@ -50,12 +55,15 @@ class TextEdit:
     end_column: int
     text: str
 
+    def __reduce__(self) -> tuple:
+        return TextEdit, (self.line, self.column, self.end_line, self.end_column, self.text)
+
     def as_dict(self) -> dict[str, Any]:
         return {"line": self.line, "column": self.column, "end_line": self.end_line,
                 "end_column": self.end_column, "text": self.text}
 
 
-@dataclass
+@dataclass(slots=True)
 class Fix:
     """The automatic fix for one finding."""
 
@@ -65,6 +73,9 @@ class Fix:
     edits: list[TextEdit] = field(default_factory=list)  # filled in when the patch is rendered
     applicable: bool = True
     reason: str | None = None  # why it cannot be applied here (alias, Helm output, ...)
+
+    def __reduce__(self) -> tuple:
+        return Fix, (self.safety, self.description, self.ops, self.edits, self.applicable, self.reason)
 
     def as_dict(self) -> dict[str, Any]:
         """The ``fix`` object of ``--format json`` (keys are only ever added)."""

@@ -10,9 +10,10 @@ per-run maximum, fingerprints that survive unrelated edits.
 from __future__ import annotations
 
 import hashlib
-import json
+import io
 import re
 from collections import Counter
+from functools import lru_cache
 from typing import Any
 
 import attr
@@ -23,6 +24,7 @@ from kspm_lint.engine.catalog import Rule
 from kspm_lint.findings import Finding, Severity
 from kspm_lint.location import Span, format_path
 from kspm_lint.report import Report
+from kspm_lint.report.json_report import dumps, encode_at
 from kspm_lint.report.locations import (
     HOMEPAGE,
     SARIF_LEVEL,
@@ -55,13 +57,15 @@ def to_json_data(value: Any) -> Any:
     Fields left at sarif-om's placeholder defaults (``None``, the ``-1`` "unset"
     numbers, the factory-made lists) are dropped; explicit values are kept.
     """
-    if attr.has(type(value)):
+    plan = _PLANS.get(type(value))
+    if plan is None and attr.has(type(value)):
+        plan = _plan(type(value))
+    if plan is not None:
         out: dict[str, Any] = {}
-        for field in attr.fields(type(value)):
-            item = getattr(value, field.name)
-            if item is None or _is_placeholder(field, item):
+        for field_name, name, placeholder in plan:
+            item = getattr(value, field_name)
+            if item is None or (placeholder is not _NO_PLACEHOLDER and item == placeholder):
                 continue
-            name = _RENAMES.get((type(value), field.name), field.metadata.get("schema_property_name", field.name))
             out[name] = to_json_data(item)
         return out
     if isinstance(value, dict):
@@ -71,11 +75,25 @@ def to_json_data(value: Any) -> Any:
     return value
 
 
-def _is_placeholder(field: attr.Attribute, value: Any) -> bool:
-    default: Any = field.default
-    if isinstance(default, attr.Factory):  # type: ignore[arg-type]
-        return bool(value == default.factory())
-    return isinstance(default, (int, float)) and not isinstance(default, bool) and default < 0 and value == default
+_NO_PLACEHOLDER = object()
+_PLANS: dict[type, list[tuple[str, str, Any]]] = {}
+
+
+def _plan(cls: type) -> list[tuple[str, str, Any]]:
+    """Per sarif-om class, once: (attribute, JSON name, its placeholder value or none)."""
+    plan = []
+    for field in attr.fields(cls):
+        name = _RENAMES.get((cls, field.name), field.metadata.get("schema_property_name", field.name))
+        default: Any = field.default
+        if isinstance(default, attr.Factory):  # type: ignore[arg-type]
+            placeholder = default.factory()  # sarif-om's factories make the same value every time
+        elif isinstance(default, (int, float)) and not isinstance(default, bool) and default < 0:
+            placeholder = default
+        else:
+            placeholder = _NO_PLACEHOLDER
+        plan.append((field.name, name, placeholder))
+    _PLANS[cls] = plan
+    return plan
 
 
 # --- rules -------------------------------------------------------------------------
@@ -196,8 +214,22 @@ def _region(span: Span, explicit_end: bool = False) -> om.Region:
     return om.Region(start_line=line, start_column=column, end_line=end_line, end_column=end_column)
 
 
+_path_text = lru_cache(maxsize=16384)(format_path)  # the same few paths recur in every file
+_relatives: dict[str, str | None] | None = None  # repo_relative per file, while ``render`` runs
+
+
+def _relative(file: str) -> str | None:
+    """``repo_relative``, asked once per file while a log is rendered (it resolves links)."""
+    known = _relatives
+    if known is None:
+        return repo_relative(file)
+    if file not in known:
+        known[file] = repo_relative(file)
+    return known[file]
+
+
 def _artifact(file: str) -> om.ArtifactLocation:
-    relative = repo_relative(file)
+    relative = _relative(file)
     if relative is not None:
         return om.ArtifactLocation(uri=_uri_path(relative), uri_base_id=SRCROOT)
     if file in ("<stdin>", "-"):
@@ -256,9 +288,9 @@ def identity(finding: Finding) -> str:
             if isinstance(path[index], int) and path[index - 1] in CONTAINER_LISTS:
                 path[index] = f"name={finding.container}"
     resource = finding.resource
-    parts = [finding.rule, repo_relative(finding.file) or finding.file,
+    parts = [finding.rule, _relative(finding.file) or finding.file,
              resource.kind if resource else "", resource.namespace if resource else "",
-             resource.name if resource else "", finding.container or "", format_path(tuple(path))]
+             resource.name if resource else "", finding.container or "", _path_text(tuple(path))]
     if resource is None and not finding.path:
         parts.append(finding.message)  # e.g. yaml-syntax: nothing else tells two apart
     return "\x1f".join(parts)
@@ -313,7 +345,7 @@ def _result(finding: Finding, rule_index: int, fingerprint: dict[str, str]) -> o
     if finding.container:
         properties["container"] = finding.container
     if finding.path:
-        properties["path"] = format_path(finding.path)
+        properties["path"] = _path_text(finding.path)
     return om.Result(
         rule_id=finding.rule,
         rule_index=rule_index,
@@ -389,4 +421,34 @@ def build_log(report: Report) -> om.SarifLog:
 
 
 def render(report: Report) -> str:
-    return json.dumps(to_json_data(build_log(report)), indent=2, ensure_ascii=False) + "\n"
+    global _relatives
+    _relatives = {}
+    try:
+        log = build_log(report)
+    finally:
+        _relatives = None
+    run = log.runs[0]
+    results = run.results
+    if not results:
+        return dumps(to_json_data(log), ensure_ascii=False) + "\n"
+    # The results, most of the log, are encoded one at a time (each dropped as soon as it
+    # is text) around the rest of the log, encoded whole.
+    run.results = [_RESULTS]
+    try:
+        head, tail = dumps(to_json_data(log), ensure_ascii=False).split(dumps(_RESULTS))
+    finally:
+        run.results = results
+    inner = "\n        "  # results are items of the list at log.runs[0].results
+    out = io.StringIO()
+    out.write(head)
+    separator = ""
+    for result in results:
+        out.write(separator)
+        out.write(encode_at(to_json_data(result), inner, ensure_ascii=False))
+        separator = "," + inner
+    out.write(tail)
+    out.write("\n")
+    return out.getvalue()
+
+
+_RESULTS = "kspm-lint results placeholder \u0000"
