@@ -46,6 +46,8 @@ def lint_in_workers(linter, targets: list, attach=None) -> Iterator[tuple]:
     _linter, _attach = linter, attach
     context = multiprocessing.get_context("fork")
     workers = min(worker_count(), max(1, len(targets) // MIN_FILES_PER_WORKER))
-    chunk = max(1, min(64, len(targets) // (workers * 8)))
+    # Files computing fixes take several times longer: smaller chunks keep the last
+    # worker from finishing long after the others.
+    chunk = max(1, min(64 if attach is None else 16, len(targets) // (workers * 8)))
     with context.Pool(workers) as pool:
         yield from pool.imap(_work, targets, chunksize=chunk)

@@ -27,12 +27,12 @@ import yaml
 from kspm_lint.fix import placement
 from kspm_lint.fix.model import PatchOp
 from kspm_lint.fix.ops import OpError, apply_op, coalesce, detach, same
-from kspm_lint.fix.splice import DocumentText, Unpatchable
+from kspm_lint.fix.splice import DocumentText, Unpatchable, key_positions
 from kspm_lint.fix.style import Style
 from kspm_lint.fix.text import LineIndex
 from kspm_lint.location import format_path
 from kspm_lint.parsing.loader import _Loader as Loader  # the linter's own: same tags, fast resolution
-from kspm_lint.parsing.loader import parse_text
+from kspm_lint.parsing.loader import _plain_scalar_tag, parse_text
 from kspm_lint.parsing.nodes import Builder, NodeError, key_text
 
 _MERGE = "tag:yaml.org,2002:merge"
@@ -41,9 +41,27 @@ _BREAKS = "\r\n\x85\u2028\u2029"
 _MARKER = re.compile(r"(?:^|[\r\n\x85\u2028\u2029])(?:---|\.\.\.)")
 
 
+class _ReadLoader(Loader):  # type: ignore[misc, valid-type]
+    """The linter's loader, with the resolver's answers for what is not a plain scalar
+    given directly (no path resolvers are ever registered): re-reads are many and small."""
+
+    def resolve(self, kind, value, implicit):
+        if kind is yaml.ScalarNode:
+            return _plain_scalar_tag(value) if implicit[0] else self.DEFAULT_SCALAR_TAG
+        if kind is yaml.MappingNode:
+            return self.DEFAULT_MAPPING_TAG
+        return self.DEFAULT_SEQUENCE_TAG
+
+    def descend_resolver(self, current_node, current_index):
+        return None
+
+    def ascend_resolver(self):
+        return None
+
+
 def compose_roots(text: str) -> list[yaml.Node]:
     """The root node of every non-empty document (the same ones the linter keeps)."""
-    loader = Loader(text)
+    loader = Loader(text) if Loader.yaml_path_resolvers else _ReadLoader(text)
     try:
         roots = []
         while loader.check_node():
@@ -119,6 +137,8 @@ class FileText:
         self._regions: dict[tuple, list[Region]] = {}
         self._aliased: dict[int, bool] = {}
         self._bounds: dict[tuple, tuple[list[int | None], list[int]] | None] = {}
+        self._positions: dict[int, dict[str, int]] = {}  # of original mapping nodes (alive as long as self)
+        self._key_cache: dict[int, tuple[dict[str, int], bool]] = {}
 
     def bounds(self, number: int) -> tuple[int, int]:
         """The document's slice: from the start of its first line to the end of its node."""
@@ -130,6 +150,7 @@ class FileText:
         if view is None:
             view = self._views[number] = DocumentText(self.text, self.roots[number], self.style, self.json_file,
                                                       self.index)
+            view.known_positions = self._positions
         return view
 
     def piece(self, number: int) -> str:
@@ -153,8 +174,7 @@ class FileText:
         start, end = self.bounds(number)
         aliased = self._aliased.get(number)
         if aliased is None:
-            piece = self.text[start:end]
-            aliased = self._aliased[number] = "*" in piece or "&" in piece
+            aliased = self._aliased[number] = self._has_alias(number, self.text[start:end])
         if aliased:
             return []
         first_line = self.index.line_of(start)
@@ -163,15 +183,13 @@ class FileText:
         for depth, element in enumerate(path, start=1):
             kind, first, key = None, None, None
             if isinstance(node, yaml.MappingNode) and not node.flow_style and isinstance(element, str):
-                pair = None
-                for key_node, value_node in node.value:
-                    if key_node.tag == _MERGE:
-                        return found  # merged keys: the data path no longer names one node
-                    if key_text(key_node) == element:
-                        pair = (key_node, value_node)  # the last of duplicates, as walk() and the data
-                if pair is None:
+                positions, merged = self._keys(node)
+                if merged:
+                    return found  # merged keys: the data path no longer names one node
+                position = positions.get(element)  # the last of duplicates, as walk() and the data
+                if position is None:
                     break
-                key, child = pair
+                key, child = node.value[position]
                 if isinstance(child, yaml.MappingNode) and not child.flow_style and child.value:
                     kind, first = "map", child.value[0][0]
                 elif isinstance(child, yaml.SequenceNode) and not child.flow_style and child.value:
@@ -189,6 +207,24 @@ class FileText:
                     found.append(region)
             node = child
         return found
+
+    def _keys(self, node: yaml.MappingNode) -> tuple[dict[str, int], bool]:
+        """(``key_positions``, whether it has a merge key) of an original mapping node."""
+        known = self._key_cache.get(id(node))
+        if known is None:
+            positions = self._positions.get(id(node))
+            if positions is None:
+                positions = self._positions[id(node)] = key_positions(node)
+            known = self._key_cache[id(node)] = (positions, any(k.tag == _MERGE for k, _ in node.value))
+        return known
+
+    def _has_alias(self, number: int, piece: str) -> bool:
+        """Whether a node of the document is used in more than one place (an alias)."""
+        if "*" not in piece:
+            return False
+        view = self.view(number)
+        view.shared(view.root)  # counts every node's uses once per document
+        return view.has_alias()
 
     def _region(self, kind: str, node: yaml.Node, first: yaml.Node, key: yaml.Node | None, path: tuple,
                 start: int, end: int, first_line: int) -> Region | None:
@@ -225,7 +261,7 @@ class FileText:
         original one) has it, read alone; None when it does not read as the same kind of
         collection at the same place (the caller then reads the whole slice)."""
         body = text[region.start:region.end + delta]
-        if not _whole_lines(body, region.end + delta, text):
+        if not _whole_lines(body, region.end + delta, text) or self._anchor_clash(region, body):
             return None
         try:
             roots = compose_roots("\n" * region.line + body)
@@ -249,31 +285,39 @@ class FileText:
             return None
         return root
 
+    def _anchor_clash(self, region: Region, body: str) -> bool:
+        """Whether ``body`` may name an anchor that the rest of the document names too
+        (read alone, a duplicate anchor would go unseen)."""
+        return "&" in body and "&" in self.text  # the whole file's text: cheap, and anchors are rare
+
     @staticmethod
     def holding(regions: list[Region], low: int, high: int) -> list[Region]:
         """The regions (innermost first) that hold every change, from ``low`` to ``high``
         in the original slice's offsets."""
         return [r for r in reversed(regions) if r.floor <= low and high <= r.end]
 
-    def _graft(self, number: int, region: Region, node: yaml.Node) -> yaml.Node:
+    def _graft(self, number: int, region: Region, node: yaml.Node,
+               positions: dict[int, dict[str, int]]) -> yaml.Node:
         """The document's root with the region's node replaced by ``node``: the nodes
-        above it are copies without marks (planning must not read them, see ``plan_in``)."""
+        above it are copies without marks (planning must not read them, see ``plan_in``);
+        their key positions go into ``positions``."""
         chain = [self.roots[number]]
         for element in region.path[:-1]:
             current = chain[-1]
             if isinstance(current, yaml.MappingNode):
-                chain.append(next(v for k, v in reversed(current.value) if key_text(k) == element))
+                chain.append(current.value[self._keys(current)[0][element]][1])
             else:
                 chain.append(current.value[element])
         child = node
         for holder, element in zip(reversed(chain), reversed(region.path), strict=True):
+            items = list(holder.value)
             if isinstance(holder, yaml.MappingNode):
-                position = max(i for i, (k, _) in enumerate(holder.value) if key_text(k) == element)
-                items = list(holder.value)
+                keys = self._keys(holder)[0]
+                position = keys[element]
                 items[position] = (items[position][0], child)
                 child = yaml.MappingNode(holder.tag, items, None, None, holder.flow_style)
+                positions[id(child)] = keys
             else:
-                items = list(holder.value)
                 items[element] = child
                 child = yaml.SequenceNode(holder.tag, items, None, None, holder.flow_style)
         return child
@@ -284,7 +328,11 @@ class FileText:
         node = self.read_region(region, current, delta)
         if node is None:
             return None
-        document = DocumentText(current, self._graft(number, region, node), self.style, self.json_file)
+        positions: dict[int, dict[str, int]] = {}
+        document = DocumentText(current, self._graft(number, region, node, positions), self.style, self.json_file)
+        document.known_positions = positions
+        if "*" not in current[region.start:region.end + delta]:
+            document.may_alias = False  # the original has no alias (or no region), and the region gained none
         steps = document.walk(op.path)
         found = len(steps) - 1
         # The nodes whose marks planning reads must lie inside the region: the holder of
@@ -328,7 +376,7 @@ class FileText:
             if bounds[first] and text[bounds[first] - 1] not in _BREAKS:
                 return False  # the end of a slice without a final line break: not a line start
             body = text[bounds[first]:bounds[last] + delta]
-            if not _whole_lines(body, bounds[last] + delta, text):
+            if not _whole_lines(body, bounds[last] + delta, text) or self._anchor_clash(region, body):
                 return False
             read = self._read_entries(region, first, lines[first], body)
             if read is None:

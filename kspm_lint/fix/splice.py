@@ -34,6 +34,11 @@ _ALIAS_NAME_END = re.compile(r"[\s,\[\]{}]")
 _BREAKS = "\r\n\x85\u2028\u2029"
 
 
+def key_positions(node: yaml.MappingNode) -> dict[str, int]:
+    """Key text -> position of the last entry with that key (merge keys left out)."""
+    return {key_text(key): position for position, (key, _) in enumerate(node.value) if key.tag != _MERGE}
+
+
 class Unpatchable(Exception):
     """The op cannot be written into this text safely; the message says why."""
 
@@ -78,8 +83,10 @@ class DocumentText:
         self.style = style
         self.json_file = json_file
         self.index = index or LineIndex(text)
-        self._may_alias = "*" in text
+        self.may_alias = "*" in text  # no "*": no alias, nothing shared
         self._refs: dict[int, int] | None = None
+        # id(mapping node) -> key_positions(node), for nodes alive as long as this object
+        self.known_positions: dict[int, dict[str, int]] = {}
 
     # -- positions -------------------------------------------------------------------
 
@@ -91,7 +98,7 @@ class DocumentText:
 
     def shared(self, node: yaml.Node) -> bool:
         """Whether the node is written once and used more than once (anchor + aliases)."""
-        if not self._may_alias:
+        if not self.may_alias:
             return False  # no "*" in the text, so no alias and nothing is shared
         if self._refs is None:
             refs: dict[int, int] = {}
@@ -111,6 +118,11 @@ class DocumentText:
             count(self.root)
             self._refs = refs
         return self._refs.get(id(node), 0) > 1
+
+    def has_alias(self) -> bool:
+        """Whether any node of the document is used in more than one place."""
+        self.shared(self.root)
+        return any(count > 1 for count in (self._refs or {}).values())
 
     def _is_alias_value(self, key: yaml.Node, value: yaml.Node) -> bool:
         """An alias's node carries its anchor's marks, which lie before the key."""
@@ -195,6 +207,13 @@ class DocumentText:
 
     # -- walking ---------------------------------------------------------------------
 
+    def positions(self, node: yaml.MappingNode) -> dict[str, int]:
+        """Key text -> position of the last entry with that key (merge keys left out)."""
+        found = self.known_positions.get(id(node))
+        if found is None:
+            found = self.known_positions[id(node)] = key_positions(node)
+        return found
+
     def walk(self, path: Path) -> list[Step]:
         """Steps along ``path`` as far as it is written; refuses to pass a shared node."""
         steps = [Step(self.root)]
@@ -203,10 +222,7 @@ class DocumentText:
         node = self.root
         for element in path:
             if isinstance(node, yaml.MappingNode) and isinstance(element, str):
-                found = None
-                for position, (key, _) in enumerate(node.value):
-                    if key.tag != _MERGE and key_text(key) == element:
-                        found = position
+                found = self.positions(node).get(element)
                 if found is None:
                     if element in effective_pairs(node):
                         raise Unpatchable(f"'{element}' comes from a merge key (<<: *anchor); "
