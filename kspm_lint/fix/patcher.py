@@ -121,6 +121,14 @@ class Region:
     column: int  # the column of the first key (map, item) or of the first dash (seq)
 
 
+@dataclass(frozen=True)
+class _Step:
+    """An original node on a path, and its region if it has one."""
+
+    node: yaml.Node
+    region: Region | None
+
+
 class FileText:
     """A file's text with its documents' root nodes (marks relative to the whole text).
 
@@ -139,6 +147,7 @@ class FileText:
         self._bounds: dict[tuple, tuple[list[int | None], list[int]] | None] = {}
         self._positions: dict[int, dict[str, int]] = {}  # of original mapping nodes (alive as long as self)
         self._key_cache: dict[int, tuple[dict[str, int], bool]] = {}
+        self._steps: dict[tuple, _Step | None] = {}
 
     def bounds(self, number: int) -> tuple[int, int]:
         """The document's slice: from the start of its first line to the end of its node."""
@@ -177,36 +186,54 @@ class FileText:
             aliased = self._aliased[number] = self._has_alias(number, self.text[start:end])
         if aliased:
             return []
-        first_line = self.index.line_of(start)
         found: list[Region] = []
-        node: yaml.Node = self.roots[number]
-        for depth, element in enumerate(path, start=1):
-            kind, first, key = None, None, None
-            if isinstance(node, yaml.MappingNode) and not node.flow_style and isinstance(element, str):
-                positions, merged = self._keys(node)
-                if merged:
-                    return found  # merged keys: the data path no longer names one node
-                position = positions.get(element)  # the last of duplicates, as walk() and the data
-                if position is None:
-                    break
-                key, child = node.value[position]
-                if isinstance(child, yaml.MappingNode) and not child.flow_style and child.value:
-                    kind, first = "map", child.value[0][0]
-                elif isinstance(child, yaml.SequenceNode) and not child.flow_style and child.value:
-                    kind, first = "seq", child.value[0]
-            elif isinstance(node, yaml.SequenceNode) and not node.flow_style and isinstance(element, int) \
-                    and 0 <= element < len(node.value):
-                child = node.value[element]
-                if isinstance(child, yaml.MappingNode) and not child.flow_style and child.value:
-                    kind, first = "item", child
-            else:
+        for depth in range(1, len(path) + 1):
+            step = self._step(number, path[:depth], start, end)
+            if step is None:
                 break
-            if kind is not None:
-                region = self._region(kind, child, first, key, path[:depth], start, end, first_line)
-                if region is not None:
-                    found.append(region)
-            node = child
+            if step.region is not None:
+                found.append(step.region)
         return found
+
+    def _step(self, number: int, prefix: tuple, start: int, end: int) -> _Step | None:
+        """The original node at ``prefix`` and its region, remembered per prefix; None
+        when the path is not written that far (or passes a merge key)."""
+        key = (number, prefix)
+        if key in self._steps:
+            return self._steps[key]
+        if len(prefix) == 1:
+            node: yaml.Node | None = self.roots[number]
+        else:
+            above = self._step(number, prefix[:-1], start, end)
+            node = None if above is None else above.node
+        step = None if node is None else self._walk_one(node, prefix, start, end)
+        self._steps[key] = step
+        return step
+
+    def _walk_one(self, node: yaml.Node, prefix: tuple, start: int, end: int) -> _Step | None:
+        element = prefix[-1]
+        kind, first, key = None, None, None
+        if isinstance(node, yaml.MappingNode) and not node.flow_style and isinstance(element, str):
+            positions, merged = self._keys(node)
+            position = positions.get(element)  # the last of duplicates, as walk() and the data
+            if merged or position is None:
+                return None  # merged keys: the data path no longer names one node
+            key, child = node.value[position]
+            if isinstance(child, yaml.MappingNode) and not child.flow_style and child.value:
+                kind, first = "map", child.value[0][0]
+            elif isinstance(child, yaml.SequenceNode) and not child.flow_style and child.value:
+                kind, first = "seq", child.value[0]
+        elif isinstance(node, yaml.SequenceNode) and not node.flow_style and isinstance(element, int) \
+                and 0 <= element < len(node.value):
+            child = node.value[element]
+            if isinstance(child, yaml.MappingNode) and not child.flow_style and child.value:
+                kind, first = "item", child
+        else:
+            return None
+        region = None
+        if kind is not None:
+            region = self._region(kind, child, first, key, prefix, start, end, self.index.line_of(start))
+        return _Step(child, region)
 
     def _keys(self, node: yaml.MappingNode) -> tuple[dict[str, int], bool]:
         """(``key_positions``, whether it has a merge key) of an original mapping node."""

@@ -5,7 +5,6 @@ Keys are only ever added, never renamed or removed.
 
 from __future__ import annotations
 
-import io
 from functools import lru_cache
 from json.encoder import encode_basestring, encode_basestring_ascii  # type: ignore[attr-defined]
 from typing import Any
@@ -149,21 +148,27 @@ def render(report: Report) -> str:
     encode, inner = _encoders[True], "\n    "
     if not report.findings:
         return head + "[]" + tail + "\n"
-    # One finding at a time, written as soon as it is encoded: neither the findings'
-    # dicts nor their texts are all held at once (a large tree's report is big).
-    out = io.StringIO()
-    out.write(head)
-    separator = "["
+    # One finding at a time, and the texts of a few hundred joined as soon as they are
+    # there: neither the findings' dicts nor their small texts are all held at once (a
+    # large tree's report is big), and the big pieces go back to the system when joined.
+    chunks, parts, size = [head, "["], [], 0
+    separator = inner
     for finding in report.findings:
-        out.write(separator)
-        out.write(inner)
-        out.write(encode(finding_dict(finding), inner))
-        separator = ","
-    out.write("\n  ]")
-    out.write(tail)
-    out.write("\n")
-    return out.getvalue()
+        text = encode(finding_dict(finding), inner)
+        parts.append(separator)
+        parts.append(text)
+        separator = "," + inner
+        size += len(text)
+        if size > _CHUNK:
+            chunks.append("".join(parts))
+            parts, size = [], 0
+    chunks.append("".join(parts))
+    chunks.append("\n  ]")
+    chunks.append(tail)
+    chunks.append("\n")
+    return "".join(chunks)
 
 
+_CHUNK = 1 << 22  # characters of findings' text joined at a time
 _FINDINGS_TEXT = "kspm-lint findings placeholder \u0000"
 _FINDINGS = _FINDINGS_TEXT

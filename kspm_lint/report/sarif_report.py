@@ -10,7 +10,6 @@ per-run maximum, fingerprints that survive unrelated edits.
 from __future__ import annotations
 
 import hashlib
-import io
 import re
 from collections import Counter
 from functools import lru_cache
@@ -24,7 +23,7 @@ from kspm_lint.engine.catalog import Rule
 from kspm_lint.findings import Finding, Severity
 from kspm_lint.location import Span, format_path
 from kspm_lint.report import Report
-from kspm_lint.report.json_report import dumps, encode_at
+from kspm_lint.report.json_report import _CHUNK, dumps, encode_at
 from kspm_lint.report.locations import (
     HOMEPAGE,
     SARIF_LEVEL,
@@ -57,9 +56,12 @@ def to_json_data(value: Any) -> Any:
     Fields left at sarif-om's placeholder defaults (``None``, the ``-1`` "unset"
     numbers, the factory-made lists) are dropped; explicit values are kept.
     """
-    plan = _PLANS.get(type(value))
-    if plan is None and attr.has(type(value)):
-        plan = _plan(type(value))
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    plan = _PLANS.get(kind)
+    if plan is None and attr.has(kind):
+        plan = _plan(kind)
     if plan is not None:
         out: dict[str, Any] = {}
         for field_name, name, placeholder in plan:
@@ -76,6 +78,7 @@ def to_json_data(value: Any) -> Any:
 
 
 _NO_PLACEHOLDER = object()
+_PLAIN = frozenset({str, int, float, bool, type(None)})
 _PLANS: dict[type, list[tuple[str, str, Any]]] = {}
 
 
@@ -215,6 +218,7 @@ def _region(span: Span, explicit_end: bool = False) -> om.Region:
 
 
 _path_text = lru_cache(maxsize=16384)(format_path)  # the same few paths recur in every file
+_LABELS = {severity: severity.label for severity in Severity}
 _relatives: dict[str, str | None] | None = None  # repo_relative per file, while ``render`` runs
 
 
@@ -339,7 +343,7 @@ def _fixes(finding: Finding) -> list[om.Fix] | None:
 
 
 def _result(finding: Finding, rule_index: int, fingerprint: dict[str, str]) -> om.Result:
-    properties: dict[str, Any] = {"severity": finding.severity.label}
+    properties: dict[str, Any] = {"severity": _LABELS[finding.severity]}
     if finding.resource is not None:
         properties["resource"] = finding.resource.as_dict()
     if finding.container:
@@ -439,16 +443,21 @@ def render(report: Report) -> str:
     finally:
         run.results = results
     inner = "\n        "  # results are items of the list at log.runs[0].results
-    out = io.StringIO()
-    out.write(head)
+    chunks, parts, size = [head], [], 0
     separator = ""
     for result in results:
-        out.write(separator)
-        out.write(encode_at(to_json_data(result), inner, ensure_ascii=False))
+        text = encode_at(to_json_data(result), inner, ensure_ascii=False)
+        parts.append(separator)
+        parts.append(text)
         separator = "," + inner
-    out.write(tail)
-    out.write("\n")
-    return out.getvalue()
+        size += len(text)
+        if size > _CHUNK:  # see json_report.render
+            chunks.append("".join(parts))
+            parts, size = [], 0
+    chunks.append("".join(parts))
+    chunks.append(tail)
+    chunks.append("\n")
+    return "".join(chunks)
 
 
 _RESULTS = "kspm-lint results placeholder \u0000"
