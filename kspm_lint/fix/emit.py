@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -20,6 +21,7 @@ _SHORT_BOOLS = {"y", "Y", "n", "N"}
 _resolver = yaml.resolver.Resolver()
 
 
+@lru_cache(maxsize=4096)  # the same keys and values are written again and again
 def _plain_ok(text: str) -> bool:
     if not _SAFE_PLAIN.match(text) or text in _SHORT_BOOLS:
         return False
