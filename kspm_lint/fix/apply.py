@@ -181,11 +181,6 @@ def _by_file(findings: Iterable[Finding]) -> dict[str, list[Finding]]:
     return grouped
 
 
-def _files(run, paths: Iterable[str]) -> dict[str, FileFixes]:
-    parsed_by_path = {parsed.path: parsed for parsed in run.parsed}
-    return {path: _file(path, parsed_by_path.get(path)) for path in paths}
-
-
 def _file(path: str, parsed: ParsedFile | None) -> FileFixes:
     if parsed is None and os.path.isfile(path):
         parsed = parse_file(path)  # the run did not keep it (parallel lint)
@@ -209,9 +204,9 @@ def attach_fixes(run) -> None:
         return
     rules = _rules(run)
     grouped = _by_file(f for f in run.report.findings if f.rule in rules)
-    files = _files(run, grouped)
+    parsed_by_path = {parsed.path: parsed for parsed in run.parsed}
     for path, findings in grouped.items():
-        _attach(files[path], findings, rules)
+        _attach(_file(path, parsed_by_path.get(path)), findings, rules)
 
 
 class FileAttacher:
@@ -281,11 +276,12 @@ def apply_fixes(run, unsafe: bool, write: bool) -> FixOutcome:
     allowed = {"safe", "unsafe"} if unsafe else {"safe"}
     rules = {rule: meta for rule, meta in _rules(run).items() if meta[0] in allowed}
     grouped = _by_file(f for f in run.report.findings if f.rule in rules and not f.suppressed)
-    files = _files(run, grouped)
+    parsed_by_path = {parsed.path: parsed for parsed in run.parsed}
     outcome = FixOutcome()
     for path in sorted(grouped):
+        file = _file(path, parsed_by_path.get(path))  # one at a time: what it works out is dropped after
         try:
-            _fix_file(files[path], grouped[path], write, outcome)
+            _fix_file(file, grouped[path], write, outcome)
         except Exception as exc:  # nothing of this file was written: go on with the others
             outcome.failed.append((path, _internal(exc)))
     return outcome
