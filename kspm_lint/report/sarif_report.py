@@ -388,6 +388,14 @@ def category_id(category: str | None) -> str | None:
 
 
 def build_log(report: Report) -> om.SarifLog:
+    log, results = _log_and_results(report)
+    log.runs[0].results = [_result(f, i, fp) for f, i, fp in results]
+    return log
+
+
+def _log_and_results(report: Report) -> tuple[om.SarifLog, list[tuple[Finding, int, dict[str, str]]]]:
+    """The log without its results, and what each result is made of (finding, rule
+    index, fingerprints), in order: ``render`` makes one result at a time."""
     descriptors, index = _descriptors(report)
     findings = sorted(report.findings, key=lambda f: f.sort_key)
     pairs = list(zip(findings, fingerprints(findings), strict=True))
@@ -400,7 +408,7 @@ def build_log(report: Report) -> om.SarifLog:
                                     "(GitHub code scanning rejects more per run)"),
         )]
         pairs = [(f, fp) for f, fp in pairs if id(f) in kept]
-    results = [_result(f, index[f.rule], fp) for f, fp in pairs]
+    results = [(f, index[f.rule], fp) for f, fp in pairs]
     driver = om.ToolComponent(
         name="kspm-lint",
         version=__version__,
@@ -411,7 +419,7 @@ def build_log(report: Report) -> om.SarifLog:
     category = category_id(report.options.get("sarif_category"))
     run = om.Run(
         tool=om.Tool(driver=driver),
-        results=results,
+        results=[],
         column_kind="unicodeCodePoints",
         original_uri_base_ids={SRCROOT: om.ArtifactLocation(uri=file_uri(repo_root(), directory=True))},
         automation_details=om.RunAutomationDetails(id=category) if category else None,
@@ -421,43 +429,38 @@ def build_log(report: Report) -> om.SarifLog:
                                 "suppressed": len(report.findings) - len(report.active),
                                 "failOn": report.fail_on.label, "failed": bool(report.failing)}},
     )
-    return om.SarifLog(version="2.1.0", schema_uri=SCHEMA_URI, runs=[run])
+    return om.SarifLog(version="2.1.0", schema_uri=SCHEMA_URI, runs=[run]), results
 
 
 def render(report: Report) -> str:
     global _relatives
     _relatives = {}
     try:
-        log = build_log(report)
+        log, results = _log_and_results(report)
+        if not results:
+            return dumps(to_json_data(log), ensure_ascii=False) + "\n"
+        # The results, most of the log, are made and encoded one at a time (each dropped
+        # as soon as it is text) around the rest of the log, encoded whole.
+        log.runs[0].results = [_RESULTS]
+        head, tail = dumps(to_json_data(log), ensure_ascii=False).split(dumps(_RESULTS))
+        inner = "\n        "  # results are items of the list at log.runs[0].results
+        chunks, parts, size = [head], [], 0
+        separator = ""
+        for finding, rule_index, fingerprint in results:
+            text = encode_at(to_json_data(_result(finding, rule_index, fingerprint)), inner, ensure_ascii=False)
+            parts.append(separator)
+            parts.append(text)
+            separator = "," + inner
+            size += len(text)
+            if size > _CHUNK:  # see json_report.render
+                chunks.append("".join(parts))
+                parts, size = [], 0
+        chunks.append("".join(parts))
+        chunks.append(tail)
+        chunks.append("\n")
+        return "".join(chunks)
     finally:
         _relatives = None
-    run = log.runs[0]
-    results = run.results
-    if not results:
-        return dumps(to_json_data(log), ensure_ascii=False) + "\n"
-    # The results, most of the log, are encoded one at a time (each dropped as soon as it
-    # is text) around the rest of the log, encoded whole.
-    run.results = [_RESULTS]
-    try:
-        head, tail = dumps(to_json_data(log), ensure_ascii=False).split(dumps(_RESULTS))
-    finally:
-        run.results = results
-    inner = "\n        "  # results are items of the list at log.runs[0].results
-    chunks, parts, size = [head], [], 0
-    separator = ""
-    for result in results:
-        text = encode_at(to_json_data(result), inner, ensure_ascii=False)
-        parts.append(separator)
-        parts.append(text)
-        separator = "," + inner
-        size += len(text)
-        if size > _CHUNK:  # see json_report.render
-            chunks.append("".join(parts))
-            parts, size = [], 0
-    chunks.append("".join(parts))
-    chunks.append(tail)
-    chunks.append("\n")
-    return "".join(chunks)
 
 
 _RESULTS = "kspm-lint results placeholder \u0000"
