@@ -11,22 +11,14 @@ from collections.abc import Iterable
 from typing import Any
 
 from kspm_lint.fix.model import PatchOp
+from kspm_lint.location import value_at
 
 
 class OpError(Exception):
     """An op does not fit the data (a missing key to remove, a list where a mapping is needed)."""
 
 
-def get_path(data: Any, path: tuple) -> Any:
-    """The value at ``path``, or None when any step is missing."""
-    for element in path:
-        if isinstance(element, str) and isinstance(data, dict):
-            data = data.get(element)
-        elif isinstance(element, int) and isinstance(data, list) and 0 <= element < len(data):
-            data = data[element]
-        else:
-            return None
-    return data
+get_path = value_at  # the value at a path in plain data, or None when a step is missing
 
 
 def _container(data: Any, path: tuple, create: bool) -> Any:
