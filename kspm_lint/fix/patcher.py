@@ -294,17 +294,8 @@ class FileText:
             roots = compose_roots("\n" * region.line + body)
         except (Unpatchable, RecursionError):
             return None
-        if len(roots) != 1:
-            return None
-        root = roots[0]
-        if region.kind == "item":
-            if not (isinstance(root, yaml.SequenceNode) and not root.flow_style and len(root.value) == 1):
-                return None
-            root = root.value[0]
-            wanted: type = yaml.MappingNode
-        else:
-            wanted = yaml.MappingNode if region.kind == "map" else yaml.SequenceNode
-        if not isinstance(root, wanted) or root.flow_style or not root.value:
+        root = _region_root(roots, region.kind, unwrap_item=True)
+        if root is None:
             return None
         first = root.value[0][0] if isinstance(root, yaml.MappingNode) else root
         at_column = first.start_mark.column if region.kind != "seq" else root.start_mark.column
@@ -465,17 +456,8 @@ class FileText:
             roots = compose_roots("\n" * line + body)
         except (Unpatchable, RecursionError):
             return None
-        if len(roots) != 1:
-            return None
-        root = roots[0]
-        if region.kind == "item" and first == 0:
-            if not (isinstance(root, yaml.SequenceNode) and not root.flow_style and len(root.value) == 1):
-                return None
-            root = root.value[0]
-            wanted: type = yaml.MappingNode
-        else:
-            wanted = yaml.SequenceNode if region.kind == "seq" else yaml.MappingNode
-        if not isinstance(root, wanted) or root.flow_style or not root.value:
+        root = _region_root(roots, region.kind, unwrap_item=first == 0)
+        if root is None:
             return None
         head = root.value[0][0] if isinstance(root, yaml.MappingNode) else root
         if (head.start_mark.line, head.start_mark.column) != (line, region.column):
@@ -640,3 +622,22 @@ def check_file(path: str, old_problems: Sequence, new_text: str, expected: Seque
             same(document.data, data) for document, data in zip(reparsed.documents, expected, strict=True)):
         raise Unpatchable("the patched file does not read back as the original data plus the fixes; "
                           "left unchanged")
+
+
+def _region_root(roots: list[yaml.Node], kind: str, unwrap_item: bool) -> yaml.Node | None:
+    """The one non-empty block collection a region's text reads as: a sequence for a
+    ``seq`` region, otherwise a mapping (an ``item`` region's mapping is first taken out
+    of its one-item sequence when ``unwrap_item``); None when it reads as anything else."""
+    if len(roots) != 1:
+        return None
+    root = roots[0]
+    if kind == "item" and unwrap_item:
+        if not (isinstance(root, yaml.SequenceNode) and not root.flow_style and len(root.value) == 1):
+            return None
+        root = root.value[0]
+        wanted: type = yaml.MappingNode
+    else:
+        wanted = yaml.SequenceNode if kind == "seq" else yaml.MappingNode
+    if not isinstance(root, wanted) or root.flow_style or not root.value:
+        return None
+    return root
