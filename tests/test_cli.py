@@ -126,15 +126,27 @@ def test_list_rules_and_explain():
     assert result.exit_code == 2 and "did you mean" in result.output
 
 
+RULE_HEAD = ("id: {id}\ntitle: A custom rule\nseverity: low\ncategory: {category}\n"
+             "description: Something.\nremediation: Fix it.\ncheck:\n  scope: resource\n")
+
+
+def rules_dir(tmp_path, check: str, rule_id: str = "bad", category: str = "workload-hardening"):
+    """A rules directory holding one rule file: the common head (lines 1-8) plus ``check``."""
+    folder = tmp_path / "policies"
+    folder.mkdir()
+    (folder / f"{rule_id}.yaml").write_text(RULE_HEAD.format(id=rule_id, category=category) + check)
+    return folder
+
+
+def load_error(folder) -> str:
+    result = CliRunner().invoke(main, ["--rules-dir", str(folder), str(INSECURE)])
+    assert result.exit_code == 2
+    return result.output
+
+
 def test_custom_rule_directory(tmp_path):
-    rules = tmp_path / "policies"
-    rules.mkdir()
-    (rules / "no-team-label.yaml").write_text(
-        "id: no-team-label\ntitle: Workload has no team label\nseverity: low\ncategory: workload-hardening\n"
-        "description: Every object needs an owning team.\nremediation: Add metadata.labels.team.\n"
-        "check:\n  scope: resource\n  when:\n    - path: metadata.labels.team\n      op: absent\n"
-        "  message: \"{kind} '{name}' has no team label\"\n"
-    )
+    rules = rules_dir(tmp_path, "  when:\n    - path: metadata.labels.team\n      op: absent\n"
+                                "  message: \"{kind} '{name}' has no team label\"\n", rule_id="no-team-label")
     path = tmp_path / "pod.yaml"
     path.write_text(PRIVILEGED_POD)
     result = invoke("--rules-dir", str(rules), "--select", "no-team-label", "--format", "json", str(path))
@@ -145,20 +157,16 @@ def test_custom_rule_directory(tmp_path):
 @pytest.mark.parametrize(
     ("check", "line", "message"),
     [
-        ("  when:\n    - path: 'metadata.[['\n      op: exists\n", 11, "bad jsonpath"),
-        ("  when:\n    - path: metadata.name\n      op: looks-like\n", 12, "unknown operator 'looks-like'"),
+        ("  message: m\n  when:\n    - path: 'metadata.[['\n      op: exists\n", 11, "bad jsonpath"),
+        ("  message: m\n  when:\n    - path: metadata.name\n      op: looks-like\n", 12,
+         "unknown operator 'looks-like'"),
+        ("  when:\n    - path: metadata.name\n      op: exists\n  message: \"{value.foo}\"\n", 12,
+         "bad message template"),
     ],
 )
 def test_bad_custom_rule_names_file_and_line(tmp_path, check, line, message):
-    rules = tmp_path / "policies"
-    rules.mkdir()
-    (rules / "bad.yaml").write_text(
-        "id: bad\ntitle: Bad\nseverity: low\ncategory: workload-hardening\n"
-        "description: Something.\nremediation: Fix it.\ncheck:\n  scope: resource\n  message: m\n" + check
-    )
-    result = CliRunner().invoke(main, ["--rules-dir", str(rules), str(INSECURE)])
-    assert result.exit_code == 2
-    assert f"bad.yaml:{line}:" in result.output and message in result.output
+    output = load_error(rules_dir(tmp_path, check))
+    assert f"bad.yaml:{line}:" in output and message in output
 
 
 def test_console_script_runs_as_a_process():
@@ -166,29 +174,10 @@ def test_console_script_runs_as_a_process():
     assert result.returncode == 0 and "kspm-lint" in result.stdout
 
 
-def test_custom_rule_bad_message_template_is_a_load_error(tmp_path):
-    rules = tmp_path / "policies"
-    rules.mkdir()
-    (rules / "bad.yaml").write_text(
-        "id: bad\ntitle: Bad\nseverity: low\ncategory: workload-hardening\n"
-        "description: Something.\nremediation: Fix it.\ncheck:\n  scope: resource\n"
-        "  when:\n    - path: metadata.name\n      op: exists\n  message: \"{value.foo}\"\n"
-    )
-    result = CliRunner().invoke(main, ["--rules-dir", str(rules), str(INSECURE)])
-    assert result.exit_code == 2
-    assert "bad.yaml:12:" in result.output and "bad message template" in result.output
-
-
 def test_custom_rule_unknown_category_is_a_load_error(tmp_path):
-    rules = tmp_path / "policies"
-    rules.mkdir()
-    (rules / "bad.yaml").write_text(
-        "id: bad\ntitle: Bad\nseverity: low\ncategory: bogus\n"
-        "description: Something.\nremediation: Fix it.\ncheck:\n  scope: resource\n"
-        "  when:\n    - path: metadata.name\n      op: exists\n  message: m\n"
-    )
-    result = CliRunner().invoke(main, ["--rules-dir", str(rules), str(INSECURE)])
-    assert result.exit_code == 2 and "bad.yaml:4: unknown category 'bogus'" in result.output
+    folder = rules_dir(tmp_path, "  when:\n    - path: metadata.name\n      op: exists\n  message: m\n",
+                       category="bogus")
+    assert "bad.yaml:4: unknown category 'bogus'" in load_error(folder)
 
 
 @pytest.mark.parametrize(
