@@ -1,20 +1,22 @@
-"""Lint paths end to end: config, rules, discovery, parsing, checks, suppressions."""
+"""Lint paths end to end: config, rules, discovery, sources, checks (per object, then
+run-wide), suppressions."""
 
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from functools import partial
 
+from kspm_lint import sources
 from kspm_lint.config import Config
-from kspm_lint.discovery import STDIN, Target, discover, display_path
+from kspm_lint.discovery import Target, discover, display_path
 from kspm_lint.engine.catalog import Rule, load_rules, select_rules
-from kspm_lint.engine.runner import Linter, LintOptions
+from kspm_lint.engine.runner import Linter, LintOptions, UnitResult
 from kspm_lint.findings import Finding, Severity
-from kspm_lint.parallel import lint_in_workers, use_workers
+from kspm_lint.inventory import Inventory, InventoryObject
+from kspm_lint.parallel import map_in_workers, use_workers
 from kspm_lint.parsing.document import ParsedFile
-from kspm_lint.parsing.loader import parse_bytes, parse_file
 from kspm_lint.report import Report
 
 
@@ -50,23 +52,22 @@ class LintRun:
     parsed: list[ParsedFile]
     skipped: dict[str, int]
     fixes_attached: bool = False  # every fixable finding already has its ``Fix``
+    inventory: Inventory | None = None  # every object of the run, when it was collected
 
 
-def parse_target(target: Target) -> ParsedFile:
-    if target.path == STDIN:
-        return parse_bytes(sys.stdin.buffer.read(), target.display)
-    return parse_file(target.path, target.display)
+Attach = Callable[[ParsedFile, list[Finding]], None]
 
 
-def _lint_target(linter: Linter, target: Target, keep: list[ParsedFile] | None = None,
-                 attach: Callable[[ParsedFile, list[Finding]], None] | None = None):
-    parsed = parse_target(target)
-    file_findings, count, non_k8s = linter.lint_file(parsed)
-    if attach is not None:
-        attach(parsed, file_findings)
-    if keep is not None:
-        keep.append(parsed)
-    return parsed.path, file_findings, count, non_k8s
+def _lint_target(linter: Linter, target: Target, keep: list[ParsedFile] | None,
+                 attach: Attach | None, inventory: bool) -> UnitResult:
+    unit = sources.load(target)
+    result = linter.lint_unit(unit, inventory)
+    if unit.parsed is not None:
+        if attach is not None:
+            attach(unit.parsed, result.findings)
+        if keep is not None:
+            keep.append(unit.parsed)
+    return result
 
 
 def prepare(settings: Settings, config: Config) -> tuple[Linter, list[Rule], dict[str, Rule]]:
@@ -89,42 +90,64 @@ def prepare(settings: Settings, config: Config) -> tuple[Linter, list[Rule], dic
 
 def lint_paths(paths: Iterable[str], settings: Settings, config: Config,
                progress: Callable[[int, int], None] | None = None, keep_parsed: bool = True,
-               fixes: bool = False) -> LintRun:
+               fixes: bool = False, inventory: bool = False) -> LintRun:
     """Lint every manifest under ``paths``.
 
     ``keep_parsed=False`` lets a large run use every core (parsed documents stay in the
     worker processes); ``--fix``/``--diff`` need them, so they keep them.
     ``fixes=True`` attaches every fixable finding's ``Fix`` (JSON, SARIF, rdjson) file by
     file, right after the file is linted, where it is linted (``fix.apply.FileAttacher``):
-    nothing needs the parsed files afterwards.
+    nothing needs the parsed files afterwards. ``inventory=True`` keeps the run-wide
+    inventory on the result even when no run-wide check needs it.
     """
-    paths = list(paths)
-    linter, rules, _ = prepare(settings, config)
+    linter, _, _ = prepare(settings, config)
+    return run_linter(linter, list(paths), settings, progress, keep_parsed, fixes, inventory)
+
+
+def run_linter(linter: Linter, paths: list[str], settings: Settings,
+               progress: Callable[[int, int], None] | None = None, keep_parsed: bool = True,
+               fixes: bool = False, inventory: bool = False) -> LintRun:
+    """Phase 1 over every target (in workers for a large run), phase 2 over the
+    inventory, then suppressions; the result equals a single-process run's."""
     targets = list(discover(paths, settings.exclude))
+    collect = inventory or linter.needs_inventory
     findings: list[Finding] = []
     parsed_files: list[ParsedFile] = []
     skipped: dict[str, int] = {}
+    suppressed_units: list[UnitResult] = []
+    objects: list[InventoryObject] = []
     resources = 0
-    attach = None
+    attach: Attach | None = None
     if fixes:
         from kspm_lint.fix.apply import FileAttacher
 
-        attach = FileAttacher(rules)
+        attach = FileAttacher(linter.rules)
+    results: Iterable[UnitResult]
     if keep_parsed or not use_workers(targets):
         keep = parsed_files if keep_parsed else None
-        results = (_lint_target(linter, target, keep, attach) for target in targets)
+        results = (_lint_target(linter, target, keep, attach, collect) for target in targets)
     else:
-        results = lint_in_workers(linter, targets, attach)
-    for number, (display, file_findings, count, non_k8s) in enumerate(results, start=1):
-        findings.extend(file_findings)
-        resources += count
-        if non_k8s:
-            skipped[display] = non_k8s
+        results = map_in_workers(partial(_lint_target, linter, keep=None, attach=attach, inventory=collect),
+                                 targets, heavy=attach is not None)
+    for number, result in enumerate(results, start=1):
+        findings.extend(result.findings)
+        resources += result.resources
+        if result.skipped:
+            skipped[result.path] = result.skipped
+        if result.suppressions:
+            result.findings = []  # only its suppressions are needed from here on
+            suppressed_units.append(result)
+        if result.inventory:
+            objects.extend(result.inventory)
         if progress is not None:
             progress(number, len(targets))
+    run_inventory = Inventory(tuple(objects)) if collect else None
+    if run_inventory is not None and linter.cross_object:
+        findings.extend(linter.lint_inventory(run_inventory))
     # Stale config ignores can only be judged when whole directories were linted.
-    linter.finish(findings, judge_config_ignores=bool(paths) and all(os.path.isdir(p) for p in paths))
+    linter.suppress(suppressed_units, findings,
+                    judge_config_ignores=bool(paths) and all(os.path.isdir(p) for p in paths))
     findings.sort(key=lambda f: f.sort_key)
-    report = Report(findings=findings, rules=rules, files=len(targets), resources=resources,
+    report = Report(findings=findings, rules=linter.rules, files=len(targets), resources=resources,
                     fail_on=settings.fail_on, skipped_documents=sum(skipped.values()))
-    return LintRun(report, parsed_files, skipped, fixes_attached=fixes)
+    return LintRun(report, parsed_files, skipped, fixes_attached=fixes, inventory=run_inventory)

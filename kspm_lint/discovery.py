@@ -17,6 +17,7 @@ STDIN = "-"
 class Target:
     path: str  # what to open ("-" for stdin)
     display: str  # what to show: relative to the working directory when possible
+    source: str = "file"  # the ``kspm_lint.sources`` entry that reads it
 
 
 def display_path(path: str) -> str:
@@ -54,7 +55,7 @@ def discover(paths: Iterable[str], exclude: Iterable[str] = ()) -> Iterator[Targ
     seen: set[str] = set()
     for path in paths:
         if path == STDIN:
-            yield Target(STDIN, display_path(STDIN))
+            yield Target(STDIN, display_path(STDIN), "stdin")
             continue
         if os.path.isdir(path):
             for root, dirs, files in os.walk(path):

@@ -1,18 +1,18 @@
 """Spread a large run over the machine's cores.
 
 Parsing dominates lint time and is CPU-bound Python, so threads do not help; forked
-worker processes inherit the already-loaded rules and send back only findings.
+worker processes inherit the already-loaded rules and send back only plain results.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 
 MIN_FILES_PER_WORKER = 40
-_linter = None  # set in the parent just before forking; read by the workers
-_attach = None  # likewise: attaches fixes to a file's findings in the worker, or None
+_job: Callable[[Any], Any] | None = None  # set in the parent just before forking; run by the workers
 
 
 def worker_count() -> int:
@@ -22,32 +22,30 @@ def worker_count() -> int:
         return os.cpu_count() or 1
 
 
-def use_workers(targets: list) -> bool:
+def use_workers(targets: Sequence[Any]) -> bool:
     return (
         worker_count() > 1
         and len(targets) >= 2 * MIN_FILES_PER_WORKER
         and "fork" in multiprocessing.get_all_start_methods()
-        and not any(t.path == "-" for t in targets)
+        and not any(getattr(t, "path", None) == "-" for t in targets)
     )
 
 
-def _work(target):  # runs in a worker process
-    from kspm_lint.api import _lint_target
+def _work(item: Any) -> Any:  # runs in a worker process
+    assert _job is not None
+    return _job(item)
 
-    return _lint_target(_linter, target, None, _attach)
 
+def map_in_workers(job: Callable[[Any], Any], items: Sequence[Any], heavy: bool = False) -> Iterator[Any]:
+    """Yield ``job(item)`` for every item, in input order, computed in forked workers.
 
-def lint_in_workers(linter, targets: list, attach=None) -> Iterator[tuple]:
-    """Yield per-file results in input order, as ``_lint_target`` returns them.
-
-    ``attach(parsed, findings)``, when given, runs in the worker right after a file is
-    linted (fixes are computed there, where the parsed file is)."""
-    global _linter, _attach
-    _linter, _attach = linter, attach
+    ``job`` need not be picklable (the workers inherit it); its results must be.
+    ``heavy`` items (files computing fixes take several times longer) get smaller
+    chunks, so the last worker does not finish long after the others."""
+    global _job
+    _job = job
     context = multiprocessing.get_context("fork")
-    workers = min(worker_count(), max(1, len(targets) // MIN_FILES_PER_WORKER))
-    # Files computing fixes take several times longer: smaller chunks keep the last
-    # worker from finishing long after the others.
-    chunk = max(1, min(64 if attach is None else 16, len(targets) // (workers * 8)))
+    workers = min(worker_count(), max(1, len(items) // MIN_FILES_PER_WORKER))
+    chunk = max(1, min(16 if heavy else 64, len(items) // (workers * 8)))
     with context.Pool(workers) as pool:
-        yield from pool.imap(_work, targets, chunksize=chunk)
+        yield from pool.imap(_work, items, chunksize=chunk)

@@ -1,4 +1,6 @@
-"""Run selected rules over parsed files and produce findings."""
+"""Run the selected rules: per object as each unit is loaded (phase 1, in the worker
+that loaded it), then over the whole run's inventory (phase 2, in the parent); then
+suppressions, which need every finding of a unit, including phase 2's."""
 
 from __future__ import annotations
 
@@ -9,9 +11,12 @@ from typing import Any
 from kspm_lint.engine import suppressions as sup
 from kspm_lint.engine.catalog import Rule
 from kspm_lint.engine.context import CheckContext, Violation
-from kspm_lint.findings import Finding, ResourceRef, Severity
-from kspm_lint.parsing.document import ParsedFile
-from kspm_lint.resources import Resource, resources_of
+from kspm_lint.findings import Finding, Severity
+from kspm_lint.identity import named_path
+from kspm_lint.inventory import Inventory, InventoryObject, inventory_object
+from kspm_lint.location import Path
+from kspm_lint.origin import Location
+from kspm_lint.sources import LoadedUnit, SourceObject
 from kspm_lint.workload import pod_spec_of
 
 
@@ -24,8 +29,43 @@ class LintOptions:
     config_line: Callable[[int], int] | None = None
 
 
+@dataclass(frozen=True)
+class CrossViolation:
+    """A problem a run-wide check found on ``obj``; ``elsewhere`` are the other objects'
+    fields involved (a binding, a role): ``(object, path, what it is)``."""
+
+    obj: InventoryObject
+    violation: Violation
+    elsewhere: tuple[tuple[InventoryObject, Path, str], ...] = ()
+
+
+RunWideCheck = Callable[[Inventory, dict[str, Any]], Iterable[CrossViolation]]
+
+
+def run_wide(check: RunWideCheck) -> RunWideCheck:
+    """Mark a Python check as reading the whole inventory (phase 2) instead of one object."""
+    check.run_wide = True  # type: ignore[attr-defined]
+    return check
+
+
+def is_run_wide(rule: Rule) -> bool:
+    return bool(getattr(rule.evaluate, "run_wide", False))
+
+
+@dataclass
+class UnitResult:
+    """What phase 1 sends back for one unit: plain data only (it crosses processes)."""
+
+    path: str
+    findings: list[Finding]
+    resources: int
+    skipped: int
+    suppressions: list[sup.Suppression]
+    inventory: list[InventoryObject] | None = None
+
+
 class Linter:
-    """Holds the selected rules; lints one parsed file at a time."""
+    """Holds the selected rules; lints one unit at a time, then the run as a whole."""
 
     def __init__(self, rules: Iterable[Rule], known: Iterable[str], options: LintOptions | None = None):
         self.rules = list(rules)
@@ -33,90 +73,141 @@ class Linter:
         self.known = set(known)
         self.options = options or LintOptions()
         self.by_id = {rule.id: rule for rule in self.rules}
-        self.checked = [r for r in self.rules if r.evaluate is not None]
+        checked = [r for r in self.rules if r.evaluate is not None]
+        self.per_object = [r for r in checked if not is_run_wide(r)]
+        self.cross_object = [r for r in checked if is_run_wide(r)]
         self.params = {r.id: {**r.parameters, **self.options.parameters.get(r.id, {})} for r in self.rules}
         self.config_suppressions = sup.config_suppressions(
             self.options.config_ignores, self.options.config_file, self.options.config_line)
 
+    @property
+    def needs_inventory(self) -> bool:
+        return bool(self.cross_object)
+
     def severity(self, rule_id: str) -> Severity:
         return self.by_id[rule_id].severity
 
-    def lint_file(self, parsed: ParsedFile) -> tuple[list[Finding], int, int]:
-        """(findings, resources linted, non-Kubernetes documents skipped)."""
+    # --- phase 1 ------------------------------------------------------------------
+
+    def lint_unit(self, unit: LoadedUnit, inventory: bool = False) -> UnitResult:
+        """Phase 1 for one unit: its problems and per-object findings (not yet
+        suppressed), its suppressions, and its inventory objects when asked."""
         findings: list[Finding] = []
-        for problem in parsed.problems:
+        for problem in unit.problems:
             if problem.rule in self.ran:
-                related = [{"file": parsed.path, "span": span, "message": what} for span, what in problem.related]
+                where = problem.location
                 findings.append(Finding(problem.rule, self.severity(problem.rule), problem.message,
-                                        parsed.path, problem.span, extra={"related": related} if related else {}))
-        resources, skipped = resources_of(parsed)
+                                        where.file, where.span, related=problem.related))
         suppressions: list[sup.Suppression] = []
         inline = self.options.inline_suppressions
         if inline:
-            suppressions.extend(sup.comment_suppressions(parsed))
-        for resource in resources:
-            findings.extend(self._lint_resource(resource))
+            for parsed in unit.comment_files:
+                suppressions.extend(sup.comment_suppressions(parsed))
+        for obj in unit.objects:
+            findings.extend(self._lint_object(obj))
             if inline:
-                suppressions.extend(sup.annotation_suppressions(resource))
-        sup.apply(findings, suppressions)
-        if "unused-suppression" in self.ran:
-            for suppression, rule, why in sup.unused(suppressions, self.ran, self.known):
-                findings.append(Finding(
-                    "unused-suppression", self.severity("unused-suppression"),
-                    f"suppression of '{rule}' {why}; remove it", parsed.path, suppression.span,
-                ))
-        return findings, len(resources), skipped
+                suppressions.extend(sup.annotation_suppressions(obj.resource, obj.address, obj.origin.locate))
+        objects = [inventory_object(obj) for obj in unit.objects] if inventory else None
+        return UnitResult(unit.path, findings, len(unit.objects), unit.skipped, suppressions, objects)
 
-    def _lint_resource(self, resource: Resource) -> list[Finding]:
-        ref = ResourceRef(resource.kind, resource.namespace, resource.name)
+    def _lint_object(self, obj: SourceObject) -> list[Finding]:
+        resource, origin = obj.resource, obj.origin
         found: list[Finding] = []
         pod = pod_spec_of(resource)
-        for rule in self.checked:
+        for rule in self.per_object:
             ctx = CheckContext(resource, self.params[rule.id], pod, True)
             try:
-                violations = list(rule.evaluate(ctx))
+                violations = list(rule.evaluate(ctx))  # type: ignore[misc]
             except Exception as exc:  # one odd object must not end the run
                 if "check-error" in self.ran:
-                    found.append(self._check_error(resource, ref, rule, exc))
+                    found.append(self._check_error(obj, rule, exc))
                 continue
             for violation in violations:
+                where = origin.locate(violation.at if violation.at is not None else violation.path)
+                path = resource.base + violation.path
                 found.append(Finding(
                     rule=rule.id,
                     severity=self.severity(rule.id),
                     message=violation.message,
-                    file=resource.file.path,
-                    span=resource.locate(violation.at if violation.at is not None else violation.path),
-                    resource=ref,
+                    file=where.file,
+                    span=where.span,
+                    resource=obj.ref,
                     container=violation.container,
-                    path=resource.base + violation.path,
-                    document_index=resource.document.index,
-                    extra=self._extra(resource, violation),
+                    path=path,
+                    address=obj.address,
+                    rendered=origin.rendered(violation.path),
+                    related=_related(origin.locate, violation.related) + origin.explain(violation.path),
+                    key_path=named_path(resource.document.data, path),
                 ))
         return found
 
-    @staticmethod
-    def _extra(resource: Resource, violation: Violation) -> dict[str, Any]:
-        extra: dict[str, Any] = {"base": resource.base}
-        if violation.related:
-            extra["related"] = [{"file": resource.file.path, "span": resource.locate(path), "message": what}
-                                for path, what in violation.related]
-        return extra
-
-    def _check_error(self, resource: Resource, ref: ResourceRef, rule: Rule, exc: Exception) -> Finding:
+    def _check_error(self, obj: SourceObject, rule: Rule, exc: Exception) -> Finding:
+        where = obj.origin.locate(())
         return Finding(
             rule="check-error", severity=self.severity("check-error"),
             message=f"rule '{rule.id}' failed on this object ({type(exc).__name__}: {exc}); "
                     "the other rules still ran. Please report this with the manifest.",
-            file=resource.file.path, span=resource.locate(()), resource=ref, path=resource.base,
-            document_index=resource.document.index, extra={"base": resource.base},
+            file=where.file, span=where.span, resource=obj.ref, path=obj.resource.base, address=obj.address,
         )
 
-    def finish(self, findings: list[Finding], judge_config_ignores: bool = False) -> None:
-        """Apply config-side ignores across all files (they are not tied to one file).
+    # --- phase 2 ------------------------------------------------------------------
 
-        Stale ones are reported only when ``judge_config_ignores``: a run over a few files
-        (pre-commit, --changed-since) cannot tell that an ignore matches nothing anywhere.
-        """
+    def lint_inventory(self, inventory: Inventory) -> list[Finding]:
+        """The run-wide checks over every object of the run."""
+        found: list[Finding] = []
+        for rule in self.cross_object:
+            try:
+                results = list(rule.evaluate(inventory, self.params[rule.id]))  # type: ignore[misc]
+            except Exception as exc:  # a bug in one relation check must not end the run
+                if "check-error" in self.ran and inventory.objects:
+                    first = inventory.objects[0]
+                    where = first.locate(())
+                    found.append(Finding(
+                        "check-error", self.severity("check-error"),
+                        f"rule '{rule.id}' failed on the run's objects ({type(exc).__name__}: {exc}); "
+                        "the other rules still ran. Please report this with the manifests.",
+                        where.file, where.span))
+                continue
+            for result in results:
+                obj, violation = result.obj, result.violation
+                where = obj.locate(violation.at if violation.at is not None else violation.path)
+                path = obj.address.base + violation.path
+                related = _related(obj.locate, violation.related) + tuple(
+                    _place(other.locate(other_path), what) for other, other_path, what in result.elsewhere)
+                named = named_path(obj.data, violation.path)
+                found.append(Finding(
+                    rule=rule.id, severity=self.severity(rule.id), message=violation.message,
+                    file=where.file, span=where.span, resource=obj.ref, container=violation.container,
+                    path=path, address=obj.address, related=related,
+                    key_path=obj.address.base + named if named is not None else None,
+                ))
+        return found
+
+    # --- suppressions ---------------------------------------------------------------
+
+    def suppress(self, results: list[UnitResult], findings: list[Finding], judge_config_ignores: bool) -> None:
+        """Apply every unit's suppressions, report stale ones, then the config ignores.
+
+        Stale config ignores are reported only when ``judge_config_ignores``: a run over a
+        few files (pre-commit, --changed-since) cannot tell that an ignore matches nothing
+        anywhere."""
+        by_unit: dict[str, list[Finding]] = {}
+        for finding in findings:
+            key = finding.address.unit if finding.address is not None else finding.file
+            by_unit.setdefault(key, []).append(finding)
+        stale: list[Finding] = []
+        for result in results:
+            if not result.suppressions:
+                continue
+            sup.apply(by_unit.get(result.path, []), result.suppressions)
+            if "unused-suppression" in self.ran:
+                for suppression, rule, why in sup.unused(result.suppressions, self.ran, self.known):
+                    if suppression.file is not None and suppression.span is not None:
+                        stale.append(Finding(
+                            "unused-suppression", self.severity("unused-suppression"),
+                            f"suppression of '{rule}' {why}; remove it", suppression.file, suppression.span,
+                        ))
+        findings.extend(stale)
         sup.apply(findings, self.config_suppressions)
         if not judge_config_ignores or "unused-suppression" not in self.ran:
             return
@@ -126,3 +217,12 @@ class Linter:
                     "unused-suppression", self.severity("unused-suppression"),
                     f"config ignore of '{rule}' {why}; remove it", suppression.file, suppression.span,
                 ))
+
+
+def _place(where: Location, what: str) -> Location:
+    return Location(where.file, where.span, what)
+
+
+def _related(locate: Callable[[Path], Location], related: tuple[tuple[Path, str], ...]) -> tuple[Location, ...]:
+    return tuple(_place(locate(path), what) for path, what in related)
+

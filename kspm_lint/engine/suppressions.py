@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from typing import Any
 
-from kspm_lint.findings import Finding
-from kspm_lint.location import Span
+from kspm_lint.findings import Finding, ObjectAddress, SuppressionOrigin, SuppressionRecord
+from kspm_lint.location import Path, Span
+from kspm_lint.origin import Location
 from kspm_lint.parsing.document import ParsedFile
 from kspm_lint.resources import Resource
 from kspm_lint.workload import pod_spec_of
@@ -27,20 +28,91 @@ YAML_LINE_BREAK = re.compile(r"\r\n|[\n\r\x85\u2028\u2029]")
 ANNOTATION = "kspm-lint.io/ignore"
 
 
+@dataclass(frozen=True, slots=True)
+class Everywhere:
+    """``disable-file``: every finding located in ``file``."""
+
+    file: str
+
+    def applies(self, finding: Finding) -> bool:
+        return finding.file == self.file
+
+
+@dataclass(frozen=True, slots=True)
+class OnLines:
+    """A comment on a line (and, standing alone, the line below it)."""
+
+    file: str
+    lines: frozenset[int]
+
+    def applies(self, finding: Finding) -> bool:
+        return finding.file == self.file and finding.span.line in self.lines
+
+
+@dataclass(frozen=True, slots=True)
+class InDocument:
+    """A comment heading a document: findings on that document's objects."""
+
+    file: str
+    document: int
+
+    def applies(self, finding: Finding) -> bool:
+        address = finding.address
+        return address is not None and address.unit == self.file and address.document == self.document \
+            and finding.file == self.file
+
+
+@dataclass(frozen=True, slots=True)
+class OnObject:
+    """An annotation: findings on one object (one container of it, when named)."""
+
+    address: ObjectAddress
+    container: str | None
+
+    def applies(self, finding: Finding) -> bool:
+        if finding.address != self.address:
+            return False
+        return self.container is None or finding.container == self.container
+
+
+@dataclass(frozen=True, slots=True)
+class Matching:
+    """A config ignore: kind/namespace/name/container/file globs."""
+
+    globs: tuple[tuple[str, str], ...]
+
+    def applies(self, finding: Finding) -> bool:
+        resource = finding.resource
+        values = {
+            "kind": resource.kind if resource else "",
+            "namespace": resource.namespace if resource else "",
+            "name": resource.name if resource else "",
+            "container": finding.container or "",
+            "file": finding.file,
+        }
+        return all(fnmatchcase(values[k], pattern) for k, pattern in self.globs)
+
+
+Scope = Everywhere | OnLines | InDocument | OnObject | Matching
+
+
 @dataclass
 class Suppression:
+    """Plain data (it travels back from worker processes): which rules, why, where it
+    is written and which findings it covers."""
+
     rules: frozenset[str]
     reason: str
-    origin: str  # "comment", "annotation" or "config"
+    origin: SuppressionOrigin
     file: str | None
     span: Span | None
-    applies: Callable[[Finding], bool]
+    scope: Scope
     used: set[str] = field(default_factory=set)
 
     def matches(self, finding: Finding) -> bool:
         if finding.rule not in self.rules and "all" not in self.rules:
             return False
-        return self.applies(finding)
+        return self.scope.applies(finding)
 
 
 def _split_rules(text: str) -> frozenset[str]:
@@ -68,19 +140,14 @@ def comment_suppressions(parsed: ParsedFile) -> list[Suppression]:
         standalone = line[: match.start()].strip() == ""
         file = parsed.path
         if kind == "disable-file":
-            found.append(Suppression(rules, reason, "comment", file, span, lambda f: True))
+            found.append(Suppression(rules, reason, "comment", file, span, Everywhere(file)))
             continue
         heading = _document_headed_by(number, doc_starts, doc_ends) if standalone else None
         if heading is not None:
-            found.append(
-                Suppression(rules, reason, "comment", file, span,
-                            lambda f, d=heading: f.document_index == d)
-            )
+            found.append(Suppression(rules, reason, "comment", file, span, InDocument(file, heading)))
             continue
         lines = {number, number + 1} if standalone else {number}
-        found.append(
-            Suppression(rules, reason, "comment", file, span, lambda f, ls=lines: f.span.line in ls)
-        )
+        found.append(Suppression(rules, reason, "comment", file, span, OnLines(file, frozenset(lines))))
     return found
 
 
@@ -120,15 +187,16 @@ def _document_headed_by(line: int, starts: list[tuple[int, int]], ends: dict[int
     return None
 
 
-def annotation_suppressions(resource: Resource) -> list[Suppression]:
+def annotation_suppressions(resource: Resource, address: ObjectAddress,
+                            locate: Callable[[Path], Location]) -> list[Suppression]:
     """``kspm-lint.io/ignore`` on the object or its pod template, and
-    ``kspm-lint.io/ignore.<container>`` for one container."""
+    ``kspm-lint.io/ignore.<container>`` for one container. ``locate`` is the object's
+    origin: where each annotation is written (for stale-suppression reports)."""
     found: list[Suppression] = []
     places: list[tuple[tuple, dict[str, Any]]] = [(("metadata",), resource.metadata)]
     pod = pod_spec_of(resource)
     if pod is not None and pod.template_metadata_path is not None:
         places.append((pod.template_metadata_path, pod.template_metadata))
-    identity = (resource.file.path, resource.document.index, resource.base)
     for meta_path, meta in places:
         annotations = meta.get("annotations")
         if not isinstance(annotations, dict):
@@ -137,17 +205,9 @@ def annotation_suppressions(resource: Resource) -> list[Suppression]:
             if not (key == ANNOTATION or key.startswith(ANNOTATION + ".")) or not isinstance(value, str):
                 continue
             container = key[len(ANNOTATION) + 1:] or None
-            span = resource.locate(meta_path + ("annotations", key))
-
-            def applies(f: Finding, c: str | None = container) -> bool:
-                if (f.file, f.document_index, f.extra.get("base")) != identity:
-                    return False
-                return c is None or f.container == c
-
-            found.append(
-                Suppression(_split_rules(value), f"annotation {key}", "annotation",
-                            resource.file.path, span, applies)
-            )
+            where = locate(meta_path + ("annotations", key))
+            found.append(Suppression(_split_rules(value), f"annotation {key}", "annotation",
+                                     where.file, where.span, OnObject(address, container)))
     return found
 
 
@@ -159,21 +219,10 @@ def config_suppressions(entries: Iterable[dict[str, Any]], file: str | None = No
     for index, entry in enumerate(entries):
         rules = entry.get("rules", ["all"])
         rules = _split_rules(rules) if isinstance(rules, str) else frozenset(rules)
-        globs = {k: str(entry[k]) for k in ("kind", "namespace", "name", "container", "file") if k in entry}
-
-        def applies(f: Finding, g: dict[str, str] = globs) -> bool:
-            values = {
-                "kind": f.resource.kind if f.resource else "",
-                "namespace": f.resource.namespace if f.resource else "",
-                "name": f.resource.name if f.resource else "",
-                "container": f.container or "",
-                "file": f.file,
-            }
-            return all(fnmatchcase(values[k], pattern) for k, pattern in g.items())
-
+        globs = tuple((k, str(entry[k])) for k in ("kind", "namespace", "name", "container", "file") if k in entry)
         reason = str(entry.get("reason", "")) or "config ignore"
         span = Span.point(line_of(index)) if file and line_of else None
-        found.append(Suppression(rules, reason, "config", file, span, applies))
+        found.append(Suppression(rules, reason, "config", file, span, Matching(globs)))
     return found
 
 
@@ -185,10 +234,9 @@ def apply(findings: list[Finding], suppressions: list[Suppression]) -> None:
         for suppression in suppressions:
             if suppression.matches(finding):
                 suppression.used.add(finding.rule)
-                if not finding.suppressed:
-                    finding.suppressed = True
-                    finding.suppression_reason = suppression.reason or f"{suppression.origin} suppression"
-                    finding.extra["suppression_origin"] = suppression.origin
+                if finding.suppression is None:
+                    finding.suppression = SuppressionRecord(
+                        suppression.origin, suppression.reason or f"{suppression.origin} suppression")
 
 
 def unused(suppressions: list[Suppression], ran: set[str], known: set[str]) -> list[tuple[Suppression, str, str]]:

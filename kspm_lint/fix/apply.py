@@ -26,7 +26,6 @@ from kspm_lint.fix.style import detect_style
 from kspm_lint.parsing.document import ParsedFile
 from kspm_lint.parsing.loader import parse_file
 
-_RENDERED_KEYS = ("rendered_from", "helm_chart", "helm")
 _BROKEN = ("yaml-syntax", "input-rejected")
 
 
@@ -42,14 +41,10 @@ class FixOutcome:
         return "".join(unified_diff(path, old, new) for path, (old, new) in sorted(self.changed.items()))
 
 
-def rendered_origin(finding: Finding, parsed: ParsedFile | None) -> str | None:
-    """Where a finding's text came from when it is rendered output (Helm), not a file."""
-    for key in _RENDERED_KEYS:
-        origin = finding.extra.get(key)
-        if origin:
-            return str(origin)
-    origin = getattr(parsed, "rendered_from", None)
-    return str(origin) if origin else None
+def rendered_origin(finding: Finding) -> str | None:
+    """Where a finding's object sits in rendered output (a Helm render), when it is not
+    a file a person edits: its fix can only be shown."""
+    return finding.rendered.file if finding.rendered is not None else None
 
 
 class FileFixes:
@@ -175,9 +170,11 @@ def fixable_rules(rules: Iterable[Any]) -> dict[str, tuple[Safety, str]]:
 
 
 def _by_file(findings: Iterable[Finding]) -> dict[str, list[Finding]]:
+    """Findings by the parsed stream their object is in (fixes are computed on it)."""
     grouped: dict[str, list[Finding]] = {}
     for finding in findings:
-        grouped.setdefault(finding.file, []).append(finding)
+        unit = finding.address.unit if finding.address is not None else finding.file
+        grouped.setdefault(unit, []).append(finding)
     return grouped
 
 
@@ -251,7 +248,7 @@ def _attach(file: FileFixes, findings: list[Finding], rules: dict[str, tuple[Saf
         fix = finding.fix = Fix(safety, description, ops=[])
         try:
             fix.ops = file.ops(finding)
-            origin = rendered_origin(finding, file.parsed)
+            origin = rendered_origin(finding)
             if origin:
                 raise Unpatchable(_suggestion(_rendered_reason(origin), fix.ops))
             if file.blocked:
@@ -295,7 +292,7 @@ def _fix_file(file: FileFixes, findings: list[Finding], write: bool, outcome: Fi
         except generators.NoFix as exc:
             outcome.failed.append((file.path, f"{_where(finding)}: {exc}"))
             continue
-        origin = rendered_origin(finding, file.parsed)
+        origin = rendered_origin(finding)
         if origin:
             outcome.failed.append((file.path, f"{_where(finding)}: {_suggestion(_rendered_reason(origin), ops)}"))
             continue

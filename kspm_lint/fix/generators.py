@@ -61,10 +61,7 @@ class Target:
 
 
 def target_of(finding: Finding, parsed: ParsedFile, document: Document) -> Target:
-    base = finding.extra.get("base")
-    if base is None:
-        base = finding.path[:2] if finding.path[:1] == ("items",) else ()
-    base = tuple(base)
+    base = finding.address.base if finding.address is not None else ()
     data = get_path(document.data, base)
     if not isinstance(data, dict):
         raise NoFix("the finding's object is not in the document any more")

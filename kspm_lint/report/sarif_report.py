@@ -9,9 +9,7 @@ per-run maximum, fingerprints that survive unrelated edits.
 
 from __future__ import annotations
 
-import hashlib
 import re
-from collections import Counter
 from functools import lru_cache
 from typing import Any
 
@@ -21,6 +19,7 @@ import sarif_om as om
 from kspm_lint import __version__
 from kspm_lint.engine.catalog import Rule
 from kspm_lint.findings import Finding, Severity
+from kspm_lint.identity import fingerprints as identity_fingerprints
 from kspm_lint.location import Span, format_path
 from kspm_lint.report import Report
 from kspm_lint.report.json_report import _CHUNK, dumps, encode_at
@@ -40,7 +39,6 @@ SRCROOT = "%SRCROOT%"
 FINGERPRINT_KEY = "kspmLintFindingIdentity/v1"
 MAX_RESULTS = 25_000  # code scanning rejects a run with more results
 MAX_TAGS = 10  # code scanning keeps only the first 10 tags of a rule
-CONTAINER_LISTS = ("containers", "initContainers", "ephemeralContainers")
 
 
 # --- serialisation -----------------------------------------------------------------
@@ -263,62 +261,35 @@ def _location(finding: Finding) -> om.Location:
 
 
 def _related(finding: Finding) -> list[om.Location] | None:
-    """``finding.extra["related"]``: other objects a finding involves (items with
-    ``file``, ``span`` and ``message``, as attributes or dict keys)."""
-    related = finding.extra.get("related") if isinstance(finding.extra, dict) else None
-    if not related:
+    """Other places a finding involves (possibly in other objects and files)."""
+    if not finding.related:
         return None
-    out: list[om.Location] = []
-    for number, item in enumerate(related, start=1):
-        get = item.get if isinstance(item, dict) else lambda key, i=item: getattr(i, key, None)
-        file, span, message = get("file"), get("span"), get("message")
-        if not file or span is None:
-            continue
-        out.append(om.Location(
+    return [
+        om.Location(
             id=number,
-            physical_location=om.PhysicalLocation(artifact_location=_artifact(file), region=_region(span)),
-            message=om.Message(text=str(message)) if message else None,
-        ))
-    return out or None
+            physical_location=om.PhysicalLocation(artifact_location=_artifact(place.file),
+                                                  region=_region(place.span)),
+            message=om.Message(text=place.message) if place.message else None,
+        )
+        for number, place in enumerate(finding.related, start=1)
+    ]
 
 
-def identity(finding: Finding) -> str:
-    """What makes a finding the same finding across commits: rule, file, resource,
-    container and field path, never the line. Container list indexes are replaced by
-    the container's name, so reordering containers keeps identities."""
-    path: list[Any] = list(finding.path)
-    if finding.container:
-        for index in range(1, len(path)):
-            if isinstance(path[index], int) and path[index - 1] in CONTAINER_LISTS:
-                path[index] = f"name={finding.container}"
-    resource = finding.resource
-    parts = [finding.rule, _relative(finding.file) or finding.file,
-             resource.kind if resource else "", resource.namespace if resource else "",
-             resource.name if resource else "", finding.container or "", _path_text(tuple(path))]
-    if resource is None and not finding.path:
-        parts.append(finding.message)  # e.g. yaml-syntax: nothing else tells two apart
-    return "\x1f".join(parts)
+def _shown_file(file: str) -> str:
+    return _relative(file) or file
 
 
 def fingerprints(findings: list[Finding]) -> list[dict[str, str]]:
-    """Per finding: our identity hash, also as ``primaryLocationLineHash``, the one key
-    code scanning reads (upload-sarif only computes its line-content hash when absent).
-    Equal identities are told apart by occurrence number, in file order."""
-    seen: Counter[str] = Counter()
-    out: list[dict[str, str]] = []
-    for finding in findings:
-        digest = hashlib.sha256(identity(finding).encode("utf-8")).hexdigest()[:32]
-        seen[digest] += 1
-        value = f"{digest}:{seen[digest]}"
-        out.append({FINGERPRINT_KEY: value, "primaryLocationLineHash": value})
-    return out
+    """Per finding: its identity fingerprint (``kspm_lint.identity``), also as
+    ``primaryLocationLineHash``, the one key code scanning reads (upload-sarif only
+    computes its line-content hash when absent)."""
+    return [{FINGERPRINT_KEY: value, "primaryLocationLineHash": value}
+            for value in identity_fingerprints(findings, _shown_file)]
 
 
 def _suppression(finding: Finding) -> om.Suppression:
-    origin = finding.extra.get("suppression_origin") if isinstance(finding.extra, dict) else None
-    if origin is None:  # until the engine records it: config ignores default to this reason
-        origin = "config" if finding.suppression_reason == "config ignore" else "comment"
-    kind = "external" if origin == "config" else "inSource"
+    record = finding.suppression
+    kind = "external" if record is not None and record.origin in ("config", "baseline") else "inSource"
     return om.Suppression(kind=kind, state="accepted", justification=finding.suppression_reason or None)
 
 

@@ -95,8 +95,11 @@ def test_a_file_with_a_syntax_error_is_not_touched(tmp_path):
 def test_rendered_helm_findings_print_the_suggested_change_instead(tmp_path):
     target = write(tmp_path, "p.yaml", POD)
     run = lint_run(["p.yaml"], ["privilege-escalation"], tmp_path)
+    from kspm_lint.location import Span
+    from kspm_lint.origin import Location
+
     for finding in run.report.findings:
-        finding.extra["rendered_from"] = "charts/app/templates/pod.yaml"
+        finding.rendered = Location("charts/app/templates/pod.yaml", Span(7, 9, 7, 20))
     outcome = apply_fixes(run, unsafe=False, write=True)
     assert target.read_text() == POD
     assert outcome.failed == [("p.yaml", "privilege-escalation at line 7: comes from rendered Helm output "

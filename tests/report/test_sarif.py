@@ -167,11 +167,12 @@ def test_fix_edits_become_sarif_fixes(lint_repo, validate_sarif):
     }]
 
 
-def test_related_locations_from_finding_extra(lint_repo, validate_sarif):
+def test_related_locations_of_a_finding(lint_repo, validate_sarif):
     from kspm_lint.location import Span
+    from kspm_lint.origin import Location
 
     report = lint_repo({"pod.yaml": INSECURE_POD})
-    report.findings[0].extra["related"] = [{"file": "pod.yaml", "span": Span(3, 1, 3, 9), "message": "here"}]
+    report.findings[0].related = (Location("pod.yaml", Span(3, 1, 3, 9), "here"),)
     result = sarif_of(report, validate_sarif)["runs"][0]["results"][0]
     assert result["relatedLocations"] == [{
         "id": 1, "message": {"text": "here"},
