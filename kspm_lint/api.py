@@ -10,6 +10,7 @@ from functools import partial
 
 from kspm_lint import sources
 from kspm_lint.config import Config
+from kspm_lint.context import Context, find_context
 from kspm_lint.discovery import Target, discover, display_path
 from kspm_lint.engine.catalog import Rule, load_rules, select_rules
 from kspm_lint.engine.runner import Linter, LintOptions, UnitResult
@@ -30,6 +31,7 @@ class Settings:
     rules_dirs: list[str] = field(default_factory=list)
     fail_on: Severity = Severity.LOW
     inline_suppressions: bool = True
+    context: str | None = None  # where a partial run finds the rest of the objects (--context)
 
     @classmethod
     def merge(cls, config: Config, select: Iterable[str] = (), ignore: Iterable[str] = (),
@@ -59,8 +61,11 @@ Attach = Callable[[ParsedFile, list[Finding]], None]
 
 
 def _lint_target(linter: Linter, target: Target, keep: list[ParsedFile] | None,
-                 attach: Attach | None, inventory: bool) -> UnitResult:
+                 attach: Attach | None, inventory: bool, context: bool = False) -> UnitResult:
+    """Phase 1 for one target; a ``context`` target only contributes its objects."""
     unit = sources.load(target)
+    if context:
+        return linter.lint_unit(unit, inventory=True, context=True)
     result = linter.lint_unit(unit, inventory)
     if unit.parsed is not None:
         if attach is not None:
@@ -68,6 +73,11 @@ def _lint_target(linter: Linter, target: Target, keep: list[ParsedFile] | None,
         if keep is not None:
             keep.append(unit.parsed)
     return result
+
+
+def _job(linter: Linter, attach: Attach | None, inventory: bool, job: tuple[Target, bool]) -> UnitResult:
+    target, is_context = job
+    return _lint_target(linter, target, None, attach, inventory, is_context)
 
 
 def prepare(settings: Settings, config: Config) -> tuple[Linter, list[Rule], dict[str, Rule]]:
@@ -111,6 +121,9 @@ def run_linter(linter: Linter, paths: list[str], settings: Settings,
     inventory, then suppressions; the result equals a single-process run's."""
     targets = list(discover(paths, settings.exclude))
     collect = inventory or linter.needs_inventory
+    context = find_context(paths, targets, settings.exclude, settings.context) \
+        if linter.needs_inventory else Context(None, ())
+    jobs = [(target, False) for target in targets] + [(target, True) for target in context.targets]
     findings: list[Finding] = []
     parsed_files: list[ParsedFile] = []
     skipped: dict[str, int] = {}
@@ -125,11 +138,15 @@ def run_linter(linter: Linter, paths: list[str], settings: Settings,
     results: Iterable[UnitResult]
     if keep_parsed or not use_workers(targets):
         keep = parsed_files if keep_parsed else None
-        results = (_lint_target(linter, target, keep, attach, collect) for target in targets)
+        results = (_lint_target(linter, target, keep, attach, collect, is_context) for target, is_context in jobs)
     else:
-        results = map_in_workers(partial(_lint_target, linter, keep=None, attach=attach, inventory=collect),
-                                 targets, heavy=attach is not None)
+        results = map_in_workers(partial(_job, linter, attach, collect), jobs, heavy=attach is not None)
+    reported: set[str] = set()
     for number, result in enumerate(results, start=1):
+        if number > len(targets):  # context: its objects only
+            objects.extend(result.inventory or ())
+            continue
+        reported.add(result.path)
         findings.extend(result.findings)
         resources += result.resources
         if result.skipped:
@@ -141,9 +158,11 @@ def run_linter(linter: Linter, paths: list[str], settings: Settings,
             objects.extend(result.inventory)
         if progress is not None:
             progress(number, len(targets))
-    run_inventory = Inventory(tuple(objects)) if collect else None
+    run_inventory = Inventory(tuple(objects), complete=context.known or not linter.needs_inventory) \
+        if collect else None
     if run_inventory is not None and linter.cross_object:
-        findings.extend(linter.lint_inventory(run_inventory))
+        findings.extend(f for f in linter.lint_inventory(run_inventory)
+                        if (f.address.unit if f.address is not None else f.file) in reported)
     # Stale config ignores can only be judged when whole directories were linted.
     linter.suppress(suppressed_units, findings,
                     judge_config_ignores=bool(paths) and all(os.path.isdir(p) for p in paths))

@@ -55,9 +55,14 @@ def inventory_object(obj: SourceObject) -> InventoryObject:
 
 @dataclass(frozen=True)
 class Inventory:
-    """All objects of a run, in the order a single-process run reads them."""
+    """All objects of a run, in the order a single-process run reads them.
+
+    ``complete`` is False when a partial run could not load the rest of the repository
+    (stdin, files outside a git work tree): a relation whose other half is missing is
+    then unknown, not absent, and run-wide checks must not report it."""
 
     objects: tuple[InventoryObject, ...]
+    complete: bool = True
 
     def of_kind(self, *kinds: str) -> list[InventoryObject]:
         return [o for o in self.objects if o.ref.kind in kinds]

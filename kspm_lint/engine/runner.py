@@ -89,9 +89,13 @@ class Linter:
 
     # --- phase 1 ------------------------------------------------------------------
 
-    def lint_unit(self, unit: LoadedUnit, inventory: bool = False) -> UnitResult:
+    def lint_unit(self, unit: LoadedUnit, inventory: bool = False, context: bool = False) -> UnitResult:
         """Phase 1 for one unit: its problems and per-object findings (not yet
-        suppressed), its suppressions, and its inventory objects when asked."""
+        suppressed), its suppressions, and its inventory objects when asked. A
+        ``context`` unit (loaded only for run-wide checks) gives its objects alone."""
+        if context:
+            return UnitResult(unit.path, [], len(unit.objects), unit.skipped, [],
+                              [inventory_object(obj) for obj in unit.objects])
         findings: list[Finding] = []
         for problem in unit.problems:
             if problem.rule in self.ran:

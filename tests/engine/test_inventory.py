@@ -129,3 +129,39 @@ def test_no_inventory_is_collected_when_no_check_needs_it(tmp_path, monkeypatch)
     monkeypatch.chdir(tmp_path)
     run = run_linter(_linter(with_check=False), ["."], Settings())
     assert run.inventory is None and run.report.resources == 2
+
+
+def _git_repo(root: Path) -> None:
+    import subprocess
+
+    subprocess.run(["git", "init", "-q", str(root)], check=True, timeout=30)
+
+
+def test_a_partial_run_loads_the_repository_as_context_and_reports_only_the_given_files(tmp_path, monkeypatch):
+    _git_repo(tmp_path)
+    _tree(tmp_path, 3)
+    monkeypatch.chdir(tmp_path)
+    run = _run(["pod-001.yaml"], parallel=False)
+    links = [f for f in run.report.findings if f.rule == "pod-account-link"]
+    assert [(f.file, f.span.line, f.related[0].file) for f in links] == [("pod-001.yaml", 8, "sa-001.yaml")]
+    assert {f.file for f in run.report.findings} == {"pod-001.yaml"}
+    assert run.report.files == 1 and run.report.resources == 1
+    assert run.inventory is not None and run.inventory.complete and len(run.inventory) == 6
+    # The account's file alone: the relation is judged, but reported on the pod's file only.
+    assert not [f for f in _run(["sa-001.yaml"], parallel=False).report.findings if f.rule == "pod-account-link"]
+
+
+def test_an_explicit_context_directory(tmp_path, monkeypatch):
+    (tmp_path / "app").mkdir()
+    (tmp_path / "platform").mkdir()
+    (tmp_path / "app" / "pod.yaml").write_text(POD.format(n=7))
+    (tmp_path / "platform" / "sa.yaml").write_text(ACCOUNT.format(n=7))
+    monkeypatch.chdir(tmp_path)
+    alone = _run(["app/pod.yaml"], parallel=False)
+    assert alone.inventory is not None and not alone.inventory.complete  # no repository: unknown
+    assert not [f for f in alone.report.findings if f.rule == "pod-account-link"]
+    settings = Settings(context="platform")
+    run = run_linter(_linter(True), ["app/pod.yaml"], settings, inventory=True)
+    links = [f for f in run.report.findings if f.rule == "pod-account-link"]
+    assert [(f.file, f.related[0].file, f.related[0].span.line) for f in links] == \
+        [("app/pod.yaml", "platform/sa.yaml", 4)]
