@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from pathlib import PurePosixPath
+from typing import Protocol
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".terraform"}
@@ -50,25 +51,79 @@ def is_helm_template_dir(directory: str) -> bool:
     )
 
 
+@dataclass
+class Claim:
+    """What a directory source (Helm, Kustomize) takes over from the plain-file walk:
+    the units it renders, and the files (real paths) it consumes, which are then not
+    linted as manifests of their own."""
+
+    targets: list[Target] = field(default_factory=list)
+    consumed: set[str] = field(default_factory=set)
+
+
+class DirectorySource(Protocol):
+    """A source that owns whole directories. ``markers``: file names that make a
+    directory one of its roots; ``opaque``: nothing below a root is walked for plain
+    manifests; ``plan`` turns the marked directories of a walk into a ``Claim``."""
+
+    name: str
+    markers: frozenset[str]
+    opaque: bool
+
+    def plan(self, directories: list[str], exclude: list[str]) -> Claim: ...
+
+
+DIRECTORY_SOURCES: list[DirectorySource] = []  # registered by kspm_lint.sources
+
+
 def discover(paths: Iterable[str], exclude: Iterable[str] = ()) -> Iterator[Target]:
+    """The lint targets under ``paths``: plain manifest files, stdin, and the roots that
+    directory sources claim (their consumed files are left out)."""
     patterns = list(exclude)
     seen: set[str] = set()
+    plain: list[tuple[str, str]] = []  # (path, display), in walk order
+    marked: dict[str, list[str]] = {source.name: [] for source in DIRECTORY_SOURCES}
     for path in paths:
         if path == STDIN:
-            yield Target(STDIN, display_path(STDIN), "stdin")
+            plain.append((STDIN, display_path(STDIN)))
             continue
         if os.path.isdir(path):
             for root, dirs, files in os.walk(path):
+                if _marked(root, set(files), marked):
+                    dirs[:] = []
+                    continue
                 dirs[:] = sorted(
                     d for d in dirs
                     if d not in SKIP_DIRS and not is_helm_template_dir(os.path.join(root, d))
                     and not excluded(display_path(os.path.join(root, d)), patterns)
                 )
-                for name in sorted(files):
-                    if name.endswith(MANIFEST_SUFFIXES):
-                        yield from _target(os.path.join(root, name), patterns, seen)
+                plain.extend((os.path.join(root, name), "") for name in sorted(files)
+                             if name.endswith(MANIFEST_SUFFIXES))
         else:
+            plain.append((path, ""))
+    claims = [source.plan(marked[source.name], patterns) for source in DIRECTORY_SOURCES if marked[source.name]]
+    consumed = set().union(*(claim.consumed for claim in claims))
+    for path, display in plain:
+        if path == STDIN:
+            yield Target(STDIN, display, "stdin")
+        elif not consumed or os.path.realpath(path) not in consumed:
             yield from _target(path, patterns, seen)
+    for claim in claims:
+        for target in claim.targets:
+            if target.display not in seen and not excluded(target.display, patterns):
+                seen.add(target.display)
+                yield target
+
+
+def _marked(root: str, files: set[str], marked: dict[str, list[str]]) -> bool:
+    """Record ``root`` for each directory source whose marker it holds; True when one
+    of them is opaque (the walk stops there)."""
+    opaque = False
+    for source in DIRECTORY_SOURCES:
+        if source.markers & files:
+            marked[source.name].append(root)
+            opaque = opaque or source.opaque
+    return opaque
 
 
 def _target(path: str, patterns: list[str], seen: set[str]) -> Iterator[Target]:
