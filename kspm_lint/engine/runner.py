@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from kspm_lint.engine import suppressions as sup
@@ -164,8 +165,7 @@ class Linter:
                 results = list(rule.evaluate(inventory, self.params[rule.id]))  # type: ignore[misc]
             except Exception as exc:  # a bug in one relation check must not end the run
                 if "check-error" in self.ran and inventory.objects:
-                    first = inventory.objects[0]
-                    where = first.locate(())
+                    where = inventory.locate(inventory.objects[0], ())
                     found.append(Finding(
                         "check-error", self.severity("check-error"),
                         f"rule '{rule.id}' failed on the run's objects ({type(exc).__name__}: {exc}); "
@@ -174,10 +174,11 @@ class Linter:
                 continue
             for result in results:
                 obj, violation = result.obj, result.violation
-                where = obj.locate(violation.at if violation.at is not None else violation.path)
+                locate = partial(inventory.locate, obj)
+                where = locate(violation.at if violation.at is not None else violation.path)
                 path = obj.address.base + violation.path
-                related = _related(obj.locate, violation.related) + tuple(
-                    _place(other.locate(other_path), what) for other, other_path, what in result.elsewhere)
+                related = _related(locate, violation.related) + tuple(
+                    _place(inventory.locate(other, other_path), what) for other, other_path, what in result.elsewhere)
                 named = named_path(obj.data, violation.path)
                 found.append(Finding(
                     rule=rule.id, severity=self.severity(rule.id), message=violation.message,

@@ -38,11 +38,16 @@ class Document:
     def end_line(self) -> int:
         return self.root.end_mark.line + 1
 
-    def _pairs(self, node: yaml.MappingNode) -> dict:
+    def pairs(self, node: yaml.MappingNode) -> dict:
+        """key -> (key node, value node) of a mapping, merge keys resolved (cached)."""
         pairs = self._pairs_cache.get(id(node))
         if pairs is None:
             pairs = self._pairs_cache[id(node)] = effective_pairs(node)
         return pairs
+
+    def step(self, path: Path) -> tuple[yaml.Node | None, yaml.Node]:
+        """(key node, value node) of the last written step of ``path``."""
+        return self._walk(path)[-1]
 
     def _walk(self, path: Path) -> list[tuple[yaml.Node | None, yaml.Node]]:
         """Follow ``path``; return (key node, value node) for each step that exists."""
@@ -50,7 +55,7 @@ class Document:
         node = self.root
         for element in path:
             if isinstance(node, yaml.MappingNode) and isinstance(element, str):
-                pair = self._pairs(node).get(element)
+                pair = self.pairs(node).get(element)
                 if pair is None:
                     break
                 steps.append(pair)
