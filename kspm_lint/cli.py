@@ -6,7 +6,7 @@ import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -81,7 +81,7 @@ def _split(values: tuple[str, ...]) -> list[str]:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     click.echo(f"kspm-lint: error: {message}", err=True)
     sys.exit(EXIT_ERROR)
 
@@ -170,12 +170,6 @@ def main(paths: tuple[str, ...], fmt: str, output: str | None, reports: tuple[Re
         Severity.parse(fail_on) if fail_on else None,
         False if no_inline_suppressions else None,
     )
-    color = not no_color and "NO_COLOR" not in os.environ and output is None and sys.stdout.isatty()
-    outputs = [Output(FORMATS[fmt], output, "--output",
-                      RenderOptions(color=color, quiet=quiet, sarif_category=sarif_category))]
-    outputs += [Output(FORMATS[r.format], r.path, f"--report {r.format}={r.path}",
-                       RenderOptions(quiet=quiet, sarif_category=sarif_category)) for r in reports]
-    needs_fixes = any(out.format.needs_fixes for out in outputs)
     try:
         if list_rules or explain:
             _, rules, all_rules = prepare(settings, config)
@@ -193,6 +187,7 @@ def main(paths: tuple[str, ...], fmt: str, output: str | None, reports: tuple[Re
                 click.echo(f"kspm-lint: no manifest changed since {changed_since}", err=True)
         progress = _progress if sys.stderr.isatty() and not quiet else None
         keep = fix or diff  # --fix/--diff need the parsed documents
+        needs_fixes = any(FORMATS[name].needs_fixes for name in (fmt, *(target.format for target in reports)))
         fixes = needs_fixes and not keep  # attached file by file, where linted
         run = None
         if targets or not changed_since:
@@ -220,6 +215,11 @@ def main(paths: tuple[str, ...], fmt: str, output: str | None, reports: tuple[Re
 
         _write(render_statistics(report), output, "--output")
     else:
+        color = not no_color and "NO_COLOR" not in os.environ and output is None and sys.stdout.isatty()
+        outputs = [Output(FORMATS[fmt], output, "--output",
+                          RenderOptions(color=color, quiet=quiet, sarif_category=sarif_category))]
+        outputs += [Output(FORMATS[target.format], target.path, f"--report {target.format}={target.path}",
+                           RenderOptions(quiet=quiet, sarif_category=sarif_category)) for target in reports]
         _write_outputs(report, outputs)
     nothing_changed = bool(changed_since) and not targets
     if report.resources == 0 and not nothing_changed and \
