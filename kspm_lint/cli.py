@@ -5,8 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, NoReturn
+from typing import Any, NamedTuple, NoReturn
 
 import click
 
@@ -50,8 +49,7 @@ def _formats_help() -> str:
     return "\b\nFormats (for --format and --report FORMAT=PATH):\n" + "\n".join(rows) + "\n"
 
 
-@dataclass(frozen=True)
-class ReportTarget:
+class ReportTarget(NamedTuple):
     """One ``--report FORMAT=PATH``."""
 
     format: str
@@ -231,8 +229,7 @@ def main(paths: tuple[str, ...], fmt: str, output: str | None, reports: tuple[Re
     sys.exit(EXIT_FINDINGS if report.failing else EXIT_OK)
 
 
-@dataclass(frozen=True)
-class Output:
+class Output(NamedTuple):
     """One report to write: the ``--format`` one (to ``--output``, or stdout when
     ``path`` is None) or a ``--report FORMAT=PATH``; ``option`` names it in errors."""
 
@@ -269,8 +266,7 @@ def _write(text: str, path: str | None, option: str) -> None:
               "and is writable")
 
 
-@dataclass(frozen=True)
-class Conflict:
+class Conflict(NamedTuple):
     """``option`` given with any of ``conflicts_with`` is refused with ``message``
     (``{other}`` is the one given, ``{fmt}`` the --format): one of them would be
     ignored in silence."""

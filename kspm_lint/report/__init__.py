@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from kspm_lint.engine.catalog import Rule
 from kspm_lint.findings import Finding, Severity
@@ -37,10 +38,10 @@ class Report:
         return {s.label: counter.get(s.label, 0) for s in sorted(Severity, reverse=True)}
 
 
-@dataclass(frozen=True)
-class RenderOptions:
+class RenderOptions(NamedTuple):
     """How one output is rendered. A format reads only the options its ``Format``
-    declares it accepts; the others keep their defaults."""
+    declares it accepts; the others keep their defaults. (A NamedTuple, not a frozen
+    dataclass: the command line imports it, and a dataclass costs start-up time.)"""
 
     color: bool = False  # text: ANSI colours (a terminal only)
     quiet: bool = False  # text: findings only, no file headers or summary

@@ -8,9 +8,8 @@ single-file run pays for none of them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
 from importlib import import_module
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from kspm_lint.report import RenderOptions, Report
 
@@ -19,21 +18,17 @@ class Renderer(Protocol):
     def __call__(self, report: Report, options: RenderOptions) -> str: ...
 
 
-OPTION_NAMES = frozenset(f.name for f in fields(RenderOptions))
+_DEFAULTS = RenderOptions()
 
 
-@dataclass(frozen=True)
-class Format:
+class Format(NamedTuple):
+    """One output format. (A NamedTuple: declared at start-up, cheaper than a dataclass.)"""
+
     name: str
     description: str  # one line, shown by --help
     module: str  # dotted name of the module holding ``render``
     needs_fixes: bool = False  # shows each finding's fix: the lint must attach them
     accepts: frozenset[str] = frozenset()  # RenderOptions fields it reads
-
-    def __post_init__(self) -> None:
-        unknown = self.accepts - OPTION_NAMES
-        if unknown:
-            raise ValueError(f"format {self.name}: no render option {', '.join(sorted(unknown))}")
 
     @property
     def renderer(self) -> Renderer:
@@ -43,18 +38,23 @@ class Format:
     def options(self, options: RenderOptions) -> RenderOptions:
         """``options`` with what this format does not read reset to the defaults, so two
         outputs of one format that differ only there are rendered once."""
-        defaults = RenderOptions()
-        return replace(options, **{name: getattr(defaults, name) for name in OPTION_NAMES - self.accepts})
+        return options._replace(**{name: getattr(_DEFAULTS, name)
+                                   for name in RenderOptions._fields if name not in self.accepts})
 
     def render(self, report: Report, options: RenderOptions | None = None) -> str:
-        return self.renderer(report, self.options(options or RenderOptions()))
+        return self.renderer(report, self.options(options or _DEFAULTS))
 
 
-def _declare(*formats: Format) -> dict[str, Format]:
-    return {f.name: f for f in formats}
+def declare(*formats: Format) -> dict[str, Format]:
+    """The registry: formats by name, each checked to read only options that exist."""
+    for fmt in formats:
+        unknown = fmt.accepts - set(RenderOptions._fields)
+        if unknown:
+            raise ValueError(f"format {fmt.name}: no render option {', '.join(sorted(unknown))}")
+    return {fmt.name: fmt for fmt in formats}
 
 
-FORMATS: dict[str, Format] = _declare(
+FORMATS: dict[str, Format] = declare(
     Format("text", "findings grouped by file, then a summary (colour on a terminal)",
            "kspm_lint.report.text", accepts=frozenset({"color", "quiet"})),
     Format("json", "the stable machine interface, fixes included",

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from kspm_lint.cli import main
 from kspm_lint.report import RenderOptions
-from kspm_lint.report.formats import FORMATS, Format, get, render
+from kspm_lint.report.formats import FORMATS, Format, declare, get, render
 from tests.conftest import ROOT
 
 
@@ -51,7 +51,7 @@ def test_a_format_sees_only_the_options_it_accepts():
 
 def test_a_declaration_naming_no_render_option_is_refused():
     with pytest.raises(ValueError, match="format x: no render option colour"):
-        Format("x", "d", "kspm_lint.report.text", accepts=frozenset({"colour"}))
+        declare(Format("x", "d", "kspm_lint.report.text", accepts=frozenset({"colour"})))
 
 
 def test_unknown_format_names_the_known_ones():
