@@ -6,10 +6,11 @@
 #
 # 1. On a pull request, lint only the manifests changed since the merge base with the
 #    base branch (--changed-since), unless changed-since says otherwise.
-# 2. Print the report in `format` (github: annotations plus the job summary table).
-# 3. Write SARIF to sarif-path (for github/codeql-action/upload-sarif).
-# 4. Optionally pipe rdjson to reviewdog, so fixes show as suggested changes.
-# 5. Set the outputs findings-count and sarif-path; exit 1 when findings reach fail-on.
+# 2. Lint once: print the report in `format` (github: annotations plus the job summary
+#    table) and, from the same lint, write SARIF to sarif-path (for
+#    github/codeql-action/upload-sarif) and, with fix-suggestions, rdjson (--report).
+# 3. Optionally feed the rdjson to reviewdog, so fixes show as suggested changes.
+# 4. Set the outputs findings-count and sarif-path; exit 1 when findings reach fail-on.
 set -euo pipefail
 
 kspm_lint="${KSPM_LINT:-kspm-lint}"
@@ -17,8 +18,10 @@ fail_on="${INPUT_FAIL_ON:-low}"
 format="${INPUT_FORMAT:-github}"
 category="${INPUT_SARIF_CATEGORY:-kspm-lint}"
 since="${INPUT_CHANGED_SINCE:-}"
+temp="${RUNNER_TEMP:-${TMPDIR:-/tmp}}"
 sarif="${INPUT_SARIF_PATH:-}"
-[ -n "$sarif" ] || sarif="${RUNNER_TEMP:-${TMPDIR:-/tmp}}/kspm-lint.sarif"
+[ -n "$sarif" ] || sarif="$temp/kspm-lint.sarif"
+rdjson="$temp/kspm-lint.rdjson"
 
 log() { echo "kspm-lint action: $*" >&2; }
 fail() { echo "::error title=kspm-lint::$*"; exit 2; }
@@ -61,36 +64,36 @@ elif [ -z "$since" ] && [ -n "${GITHUB_BASE_REF:-}" ]; then
 fi
 [ -z "$since" ] || common+=(--changed-since "$since")
 
-run_kspm_lint() {  # exit status 0/1 is the verdict; anything else is an error
-  local status=0
-  # ${extra[@]+...}: an empty array is an unbound variable for bash 3 (macOS) under set -u.
-  "$kspm_lint" "${common[@]}" ${extra[@]+"${extra[@]}"} "$@" "${paths[@]}" || status=$?
-  [ "$status" -le 1 ] || fail "kspm-lint failed with exit status $status (see the log above)"
-  return "$status"
-}
-
-status=0
-run_kspm_lint --format "$format" || status=$?
+# One lint: the log report, plus the other reports written from the same run.
+reports=(--report "sarif=$sarif" --sarif-category "$category")
 if [ "$format" = "text" ] && [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
-  # The job summary carries the full table whatever the log format (annotations discarded).
-  run_kspm_lint --format github --output /dev/null || true
+  # The job summary carries the full table whatever the log format: rendering the github
+  # format writes it (its annotations are discarded).
+  reports+=(--report "github=/dev/null")
 fi
-
-mkdir -p "$(dirname "$sarif")"
-run_kspm_lint --format sarif --output "$sarif" --sarif-category "$category" || true
-
+suggest=false
 if [ "${INPUT_FIX_SUGGESTIONS:-false}" = "true" ]; then
   if command -v reviewdog >/dev/null 2>&1; then
-    export REVIEWDOG_GITHUB_API_TOKEN="${REVIEWDOG_GITHUB_API_TOKEN:-${INPUT_GITHUB_TOKEN:-}}"
-    set +o pipefail
-    run_kspm_lint --format rdjson \
-      | reviewdog -f=rdjson -name=kspm-lint -reporter="${INPUT_REVIEWDOG_REPORTER:-github-pr-review}" \
-          -filter-mode=added -fail-level=none \
-      || log "reviewdog could not post suggestions"
-    set -o pipefail
+    suggest=true
+    reports+=(--report "rdjson=$rdjson")
   else
     echo "::warning title=kspm-lint::fix-suggestions needs reviewdog on PATH"
   fi
+fi
+
+mkdir -p "$(dirname "$sarif")"
+status=0
+# ${extra[@]+...}: an empty array is an unbound variable for bash 3 (macOS) under set -u.
+"$kspm_lint" "${common[@]}" ${extra[@]+"${extra[@]}"} --format "$format" "${reports[@]}" "${paths[@]}" \
+  || status=$?
+# Exit status 0/1 is the verdict; anything else is an error.
+[ "$status" -le 1 ] || fail "kspm-lint failed with exit status $status (see the log above)"
+
+if [ "$suggest" = "true" ]; then
+  export REVIEWDOG_GITHUB_API_TOKEN="${REVIEWDOG_GITHUB_API_TOKEN:-${INPUT_GITHUB_TOKEN:-}}"
+  reviewdog -f=rdjson -name=kspm-lint -reporter="${INPUT_REVIEWDOG_REPORTER:-github-pr-review}" \
+      -filter-mode=added -fail-level=none < "$rdjson" \
+    || log "reviewdog could not post suggestions"
 fi
 
 count="$(python3 - "$sarif" <<'PY'

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
+from typing import Any, NamedTuple, NoReturn
 
 import click
 
 from kspm_lint import __version__
-from kspm_lint.report import FORMATS
+from kspm_lint.report import RenderOptions, Report
+from kspm_lint.report.formats import FORMATS, Format
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 SEVERITIES = ["info", "low", "medium", "high", "critical"]
@@ -25,7 +28,10 @@ Examples:
   kspm-lint --fix deploy/                   apply safe fixes, report what remains
   kspm-lint --diff --unsafe-fixes deploy/   show every available fix as a diff
   kspm-lint --format sarif -o out.sarif .   for GitHub code scanning
+  kspm-lint --format github --report sarif=kspm.sarif --report junit=junit.xml .
+                                            one lint, three reports
 
+{formats}
 \b
 Suppress one finding with a comment on its line or the line above:
   privileged: true  # kspm-lint: disable=privileged-container CNI needs it
@@ -36,11 +42,44 @@ Exit codes: 0 no findings at or above --fail-on, 1 findings, 2 usage or config e
 """
 
 
+def _formats_help() -> str:
+    """The formats and their one-line descriptions, from the registry, for the epilog."""
+    width = max(len(name) for name in FORMATS)
+    rows = [f"  {f.name:<{width}}  {f.description}" for f in FORMATS.values()]
+    return "\b\nFormats (for --format and --report FORMAT=PATH):\n" + "\n".join(rows) + "\n"
+
+
+class ReportTarget(NamedTuple):
+    """One ``--report FORMAT=PATH``."""
+
+    format: str
+    path: str
+
+
+class _ReportSpec(click.ParamType):
+    """Parses ``FORMAT=PATH``; a bad value is a usage error (exit 2) that says what to write."""
+
+    name = "FORMAT=PATH"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> ReportTarget:
+        if isinstance(value, ReportTarget):
+            return value
+        name, equals, path = str(value).partition("=")
+        if not equals:
+            self.fail(f"'{value}' is not FORMAT=PATH: write e.g. --report sarif=kspm.sarif", param, ctx)
+        if name not in FORMATS:
+            self.fail(f"unknown format '{name}' in '{value}' (choose from {', '.join(FORMATS)})", param, ctx)
+        if not path or path == "-":
+            self.fail(f"'{value}' needs a file PATH after '=' (the --format report is the one printed to stdout)",
+                      param, ctx)
+        return ReportTarget(name, path)
+
+
 def _split(values: tuple[str, ...]) -> list[str]:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     click.echo(f"kspm-lint: error: {message}", err=True)
     sys.exit(EXIT_ERROR)
 
@@ -65,13 +104,15 @@ class _Command(click.Command):
             sys.exit(EXIT_ERROR)
 
 
-@click.command(cls=_Command, epilog=EPILOG,
+@click.command(cls=_Command, epilog=EPILOG.format(formats=_formats_help()),
                context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, allow_dash=True))
 @click.option("-f", "--format", "fmt", type=click.Choice(list(FORMATS)), default="text", show_default=True,
-              help="Output format.")
+              help="Output format (see Formats below).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
               help="Write the report to FILE instead of stdout.")
+@click.option("--report", "reports", multiple=True, type=_ReportSpec(),
+              help="Also write a report in FORMAT to PATH, from the same lint (repeatable).")
 @click.option("--select", multiple=True, metavar="RULES",
               help="Only these rules: ids, a category, pss:baseline, pss:restricted or all (comma-separated).")
 @click.option("--ignore", multiple=True, metavar="RULES", help="Skip these rules (comma-separated).")
@@ -98,7 +139,8 @@ class _Command(click.Command):
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only, no headers or summary.")
 @click.option("-v", "--verbose", is_flag=True, help="Say which files and documents were skipped and why.")
 @click.version_option(__version__, "-V", "--version", prog_name="kspm-lint")
-def main(paths: tuple[str, ...], fmt: str, output: str | None, select: tuple[str, ...],
+def main(paths: tuple[str, ...], fmt: str, output: str | None, reports: tuple[ReportTarget, ...],
+         select: tuple[str, ...],
          ignore: tuple[str, ...], fail_on: str | None, fail_on_empty: bool, config_path: str | None,
          rules_dir: tuple[str, ...], exclude: tuple[str, ...], no_inline_suppressions: bool,
          fix: bool, unsafe_fixes: bool, diff: bool, sarif_category: str | None, changed_since: str | None,
@@ -114,7 +156,8 @@ def main(paths: tuple[str, ...], fmt: str, output: str | None, select: tuple[str
     from kspm_lint.engine.catalog import RuleError
     from kspm_lint.findings import Severity
 
-    _check_combinations(paths, fmt, fix, diff, statistics, list_rules, explain)
+    _check_combinations(click.get_current_context().params)
+    _check_report_paths(reports, output)
     try:
         found = config_path or find_config()
         config = load_config(found) if found else Config()
@@ -142,7 +185,8 @@ def main(paths: tuple[str, ...], fmt: str, output: str | None, select: tuple[str
                 click.echo(f"kspm-lint: no manifest changed since {changed_since}", err=True)
         progress = _progress if sys.stderr.isatty() and not quiet else None
         keep = fix or diff  # --fix/--diff need the parsed documents
-        fixes = fmt in ("json", "sarif", "rdjson") and not keep  # attached file by file, where linted
+        needs_fixes = any(FORMATS[name].needs_fixes for name in (fmt, *(target.format for target in reports)))
+        fixes = needs_fixes and not keep  # attached file by file, where linted
         run = None
         if targets or not changed_since:
             run = lint_paths(targets, settings, config, progress, keep_parsed=keep, fixes=fixes)
@@ -157,30 +201,24 @@ def main(paths: tuple[str, ...], fmt: str, output: str | None, select: tuple[str
     if progress is not None:
         click.echo("\r\x1b[K", nl=False, err=True)
     report = run.report
-    report.options["sarif_category"] = sarif_category
-    if fmt in ("json", "sarif", "rdjson"):
+    if needs_fixes:
         from kspm_lint.fix.apply import attach_fixes
 
-        attach_fixes(run)
+        attach_fixes(run)  # once, however many of the outputs show them
     if verbose:
         for file, count in sorted(run.skipped.items()):
             click.echo(f"kspm-lint: {file}: skipped {count} document(s) without apiVersion/kind", err=True)
-    color = fmt == "text" and not no_color and "NO_COLOR" not in os.environ and output is None \
-        and sys.stdout.isatty()
-    from kspm_lint.report import render
-
-    if statistics and fmt == "text":
+    if statistics:
         from kspm_lint.report.text import statistics as render_statistics
 
-        text = render_statistics(report)
+        _write(render_statistics(report), output, "--output")
     else:
-        text = render(report, fmt, color=color, quiet=quiet)
-    if output:
-        from kspm_lint.fsutil import atomic_write_text
-
-        atomic_write_text(output, text)
-    else:
-        click.echo(text, nl=False)
+        color = not no_color and "NO_COLOR" not in os.environ and output is None and sys.stdout.isatty()
+        outputs = [Output(FORMATS[fmt], output, "--output",
+                          RenderOptions(color=color, quiet=quiet, sarif_category=sarif_category))]
+        outputs += [Output(FORMATS[target.format], target.path, f"--report {target.format}={target.path}",
+                           RenderOptions(quiet=quiet, sarif_category=sarif_category)) for target in reports]
+        _write_outputs(report, outputs)
     nothing_changed = bool(changed_since) and not targets
     if report.resources == 0 and not nothing_changed and \
             not any(f.rule in ("yaml-syntax", "input-rejected") for f in report.findings):
@@ -191,16 +229,115 @@ def main(paths: tuple[str, ...], fmt: str, output: str | None, select: tuple[str
     sys.exit(EXIT_FINDINGS if report.failing else EXIT_OK)
 
 
-def _check_combinations(paths: tuple[str, ...], fmt: str, fix: bool, diff: bool, statistics: bool,
-                        list_rules: bool, explain: str | None) -> None:
-    """Refuse option combinations that would otherwise be ignored in silence."""
-    if (list_rules or explain) and fmt not in ("text", "json"):
-        _fail(f"--list-rules and --explain print text or json, not {fmt}")
-    if statistics and fmt != "text":
-        _fail("--statistics is a text summary; drop --format or --statistics")
-    if fix and "-" in paths and len(paths) > 1:
-        _fail("--fix with stdin and files together: stdin cannot be re-read after the files are fixed; "
-              "lint stdin in a separate run")
+class Output(NamedTuple):
+    """One report to write: the ``--format`` one (to ``--output``, or stdout when
+    ``path`` is None) or a ``--report FORMAT=PATH``; ``option`` names it in errors."""
+
+    format: Format
+    path: str | None
+    option: str
+    options: RenderOptions
+
+
+def _write_outputs(report: Report, outputs: list[Output]) -> None:
+    """Render each distinct (format, options) once and write it to every output that
+    asks for it, files before stdout; one rendered report is held at a time."""
+    groups: dict[tuple[str, RenderOptions], list[Output]] = {}
+    for out in outputs:
+        groups.setdefault((out.format.name, out.format.options(out.options)), []).append(out)
+    for (name, options), group in sorted(groups.items(), key=lambda item: any(o.path is None for o in item[1])):
+        text = FORMATS[name].render(report, options)
+        for out in group:
+            _write(text, out.path, out.option)
+
+
+def _write(text: str, path: str | None, option: str) -> None:
+    """``text`` to stdout, or atomically to ``path``: a file that cannot be written is
+    an error naming the option that asked for it."""
+    if path is None:
+        click.echo(text, nl=False)
+        return
+    from kspm_lint.fsutil import atomic_write_text
+
+    try:
+        atomic_write_text(path, text)
+    except OSError as exc:
+        _fail(f"{option}: cannot write {path}: {exc.strerror or exc}; check that its directory exists "
+              "and is writable")
+
+
+class Conflict(NamedTuple):
+    """``option`` given with any of ``conflicts_with`` is refused with ``message``
+    (``{other}`` is the one given, ``{fmt}`` the --format): one of them would be
+    ignored in silence."""
+
+    option: str
+    conflicts_with: tuple[str, ...]
+    message: str
+
+
+def _outputs_accept(option: str, params: dict[str, Any]) -> bool:
+    names = [params["fmt"], *(target.format for target in params["reports"])]
+    return any(option in FORMATS[name].accepts for name in names)
+
+
+# What each name used in CONFLICTS means, read from the parsed command line (click's params).
+GIVEN: dict[str, Callable[[dict[str, Any]], bool]] = {
+    "--list-rules": lambda p: bool(p["list_rules"]),
+    "--explain": lambda p: p["explain"] is not None,
+    "--statistics": lambda p: bool(p["statistics"]),
+    "--fix": lambda p: bool(p["fix"]),
+    "--diff": lambda p: bool(p["diff"]),
+    "--report": lambda p: bool(p["reports"]),
+    "--sarif-category": lambda p: p["sarif_category"] is not None,
+    "a --format other than text or json": lambda p: p["fmt"] not in ("text", "json"),
+    "a --format other than text": lambda p: p["fmt"] != "text",
+    "stdin and files": lambda p: "-" in p["paths"] and len(p["paths"]) > 1,
+    "no SARIF output": lambda p: not _outputs_accept("sarif_category", p),
+}
+
+CONFLICTS: tuple[Conflict, ...] = (
+    Conflict("--list-rules", ("a --format other than text or json",),
+             "--list-rules and --explain print text or json, not {fmt}"),
+    Conflict("--explain", ("a --format other than text or json",),
+             "--list-rules and --explain print text or json, not {fmt}"),
+    Conflict("--statistics", ("a --format other than text",),
+             "--statistics is a text summary; drop --format or --statistics"),
+    Conflict("--fix", ("stdin and files",),
+             "--fix with stdin and files together: stdin cannot be re-read after the files are fixed; "
+             "lint stdin in a separate run"),
+    Conflict("--report", ("--list-rules", "--explain"),
+             "--report writes lint reports and {other} lints nothing; drop --report or run them separately"),
+    Conflict("--report", ("--statistics",),
+             "--report writes full reports and --statistics prints only counts; run them separately"),
+    Conflict("--report", ("--diff",),
+             "--report writes lint reports and --diff only prints fixes; run them separately "
+             "(--fix with --report reports the lint after fixing)"),
+    Conflict("--sarif-category", ("no SARIF output",),
+             "--sarif-category applies to SARIF only; add --format sarif or --report sarif=PATH, "
+             "or drop --sarif-category"),
+)
+
+
+def _check_combinations(params: dict[str, Any]) -> None:
+    """Refuse the option combinations declared in CONFLICTS, the first one found."""
+    for conflict in CONFLICTS:
+        if GIVEN[conflict.option](params):
+            for other in conflict.conflicts_with:
+                if GIVEN[other](params):
+                    _fail(conflict.message.format(other=other, fmt=params["fmt"]))
+
+
+def _check_report_paths(reports: tuple[ReportTarget, ...], output: str | None) -> None:
+    """Each report needs a file of its own: of two writers of one file, only the last
+    one's report would be left."""
+    seen: dict[str, str] = {} if output is None else {os.path.realpath(output): "--output"}
+    for target in reports:
+        key = os.path.realpath(target.path)
+        option = f"--report {target.format}={target.path}"
+        if key in seen:
+            _fail(f"{option}: {target.path} is already written by {seen[key]}; give each report its own PATH")
+        seen[key] = option
 
 
 def _apply_fixes(run, targets, settings, config, unsafe: bool, write: bool, output: str | None = None):

@@ -193,6 +193,48 @@ def test_option_combinations_that_would_be_ignored_are_errors(args, message):
     assert result.exit_code == 2 and message in result.output
 
 
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--report", "xml=out.xml"],
+         "Invalid value for '--report': unknown format 'xml' in 'xml=out.xml' "
+         "(choose from text, json, sarif, github, junit, rdjson)"),
+        (["--report", "sarif"], "Invalid value for '--report': 'sarif' is not FORMAT=PATH: "
+                                "write e.g. --report sarif=kspm.sarif"),
+        (["--report", "sarif="], "Invalid value for '--report': 'sarif=' needs a file PATH after '='"),
+        (["--report", "sarif=out.sarif", "--report", "junit=out.sarif"],
+         "kspm-lint: error: --report junit=out.sarif: out.sarif is already written by --report sarif=out.sarif; "
+         "give each report its own PATH"),
+        (["--format", "sarif", "-o", "out.sarif", "--report", "junit=./out.sarif"],
+         "kspm-lint: error: --report junit=./out.sarif: ./out.sarif is already written by --output; "
+         "give each report its own PATH"),
+        (["--diff", "--report", "json=out.json"],
+         "kspm-lint: error: --report writes lint reports and --diff only prints fixes; run them separately "
+         "(--fix with --report reports the lint after fixing)"),
+        (["--list-rules", "--report", "json=out.json"],
+         "kspm-lint: error: --report writes lint reports and --list-rules lints nothing; "
+         "drop --report or run them separately"),
+        (["--explain", "host-port", "--report", "json=out.json"],
+         "kspm-lint: error: --report writes lint reports and --explain lints nothing; "
+         "drop --report or run them separately"),
+        (["--statistics", "--report", "json=out.json"],
+         "kspm-lint: error: --report writes full reports and --statistics prints only counts; "
+         "run them separately"),
+        (["--format", "json", "--sarif-category", "k8s"],
+         "kspm-lint: error: --sarif-category applies to SARIF only; add --format sarif or --report sarif=PATH, "
+         "or drop --sarif-category"),
+    ],
+)
+def test_report_usage_errors_write_nothing(tmp_path, monkeypatch, args, message):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pod.yaml").write_text(PRIVILEGED_POD)
+    result = CliRunner().invoke(main, [*args, "pod.yaml"])
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert result.stdout == ""
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pod.yaml"]
+
+
 def test_diff_to_output_file(tmp_path):
     path = tmp_path / "pod.yaml"
     path.write_text(PRIVILEGED_POD)
@@ -215,3 +257,9 @@ def test_severity_override_reaches_listing_and_findings(tmp_path, monkeypatch):
     sarif = json.loads(invoke("--format", "sarif", "--select", "privileged-container", "pod.yaml").output)
     (rule,) = [r for r in sarif["runs"][0]["tool"]["driver"]["rules"] if r["id"] == "privileged-container"]
     assert float(rule["properties"]["security-severity"]) < 4.0
+
+
+def test_every_declared_conflict_names_known_conditions():
+    from kspm_lint.cli import CONFLICTS, GIVEN
+
+    assert CONFLICTS and all({c.option, *c.conflicts_with} <= set(GIVEN) for c in CONFLICTS)

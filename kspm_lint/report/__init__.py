@@ -1,9 +1,14 @@
-"""Output formats. Each module has ``render(report) -> str``."""
+"""What every output format renders: the ``Report`` of one lint and the ``RenderOptions``
+of one output. The formats themselves are declared in ``kspm_lint.report.formats``.
+
+This module imports none of its submodules, so any of them may import it.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import NamedTuple
 
 from kspm_lint.engine.catalog import Rule
 from kspm_lint.findings import Finding, Severity
@@ -19,7 +24,6 @@ class Report:
     resources: int
     fail_on: Severity
     skipped_documents: int = 0
-    options: dict = field(default_factory=dict)
 
     @property
     def active(self) -> list[Finding]:
@@ -34,16 +38,11 @@ class Report:
         return {s.label: counter.get(s.label, 0) for s in sorted(Severity, reverse=True)}
 
 
-FORMATS = ("text", "json", "sarif", "github", "junit", "rdjson")
+class RenderOptions(NamedTuple):
+    """How one output is rendered. A format reads only the options its ``Format``
+    declares it accepts; the others keep their defaults. (A NamedTuple, not a frozen
+    dataclass: the command line imports it, and a dataclass costs start-up time.)"""
 
-
-def render(report: Report, fmt: str, color: bool = False, quiet: bool = False) -> str:
-    """Render with the format module of the same name (imported only when used)."""
-    if fmt == "text":
-        from kspm_lint.report.text import render as render_text
-
-        return render_text(report, color=color, quiet=quiet)
-    from importlib import import_module
-
-    module = import_module(f"kspm_lint.report.{fmt}_report")
-    return module.render(report)
+    color: bool = False  # text: ANSI colours (a terminal only)
+    quiet: bool = False  # text: findings only, no file headers or summary
+    sarif_category: str | None = None  # sarif: automationDetails.id category

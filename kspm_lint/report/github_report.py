@@ -11,7 +11,7 @@ import os
 from urllib.parse import quote
 
 from kspm_lint.findings import Finding, Severity
-from kspm_lint.report import Report
+from kspm_lint.report import RenderOptions, Report
 from kspm_lint.report.locations import by_severity, display_file, repo_relative
 
 COMMAND = {
@@ -108,7 +108,7 @@ def summary_markdown(report: Report) -> str:
     return "\n".join(lines) + "\n\n"
 
 
-def render(report: Report) -> str:
+def render(report: Report, options: RenderOptions) -> str:
     summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary_path:
         with open(summary_path, "a", encoding="utf-8") as stream:

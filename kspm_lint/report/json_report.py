@@ -12,7 +12,7 @@ from typing import Any
 from kspm_lint import __version__
 from kspm_lint.findings import Finding
 from kspm_lint.location import format_path
-from kspm_lint.report import Report
+from kspm_lint.report import RenderOptions, Report
 
 SCHEMA_VERSION = 1
 
@@ -128,7 +128,7 @@ _INFINITY = float("inf")
 _encoders = {True: _make_encoder(True), False: _make_encoder(False)}
 
 
-def render(report: Report) -> str:
+def render(report: Report, options: RenderOptions) -> str:
     findings = _FINDINGS  # encoded one finding at a time, below, so that no list of them is kept
     document = {
         "version": SCHEMA_VERSION,

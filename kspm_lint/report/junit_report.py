@@ -17,7 +17,7 @@ import xml.etree.ElementTree as ET
 from itertools import groupby
 
 from kspm_lint.findings import Finding
-from kspm_lint.report import Report
+from kspm_lint.report import RenderOptions, Report
 
 # Characters XML 1.0 cannot carry, even escaped.
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -55,7 +55,7 @@ def _case(file: str, resource: str, rule: str, findings: list[Finding], failing:
     return case
 
 
-def render(report: Report) -> str:
+def render(report: Report, options: RenderOptions) -> str:
     active = sorted(report.active, key=lambda f: (_case_key(f), f.sort_key))
     failing = {id(f) for f in report.failing}
     cases = [_case(file, resource, rule, list(group), failing)

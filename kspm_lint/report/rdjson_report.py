@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from kspm_lint.findings import Finding, Severity
-from kspm_lint.report import Report
+from kspm_lint.report import RenderOptions, Report
 from kspm_lint.report.locations import HOMEPAGE, rule_url
 
 SEVERITY = {
@@ -83,7 +83,7 @@ def diagnostic(finding: Finding, references: dict[str, list[str]]) -> dict[str, 
     return item
 
 
-def render(report: Report) -> str:
+def render(report: Report, options: RenderOptions) -> str:
     # Only fields of reviewdog's proto: it parses with protojson, which rejects unknown ones.
     references = {rule.id: rule.references for rule in report.rules}
     document = {

@@ -21,7 +21,7 @@ from kspm_lint.engine.catalog import Rule
 from kspm_lint.findings import Finding, Severity
 from kspm_lint.identity import fingerprints as identity_fingerprints
 from kspm_lint.location import Span, format_path
-from kspm_lint.report import Report
+from kspm_lint.report import RenderOptions, Report
 from kspm_lint.report.json_report import _CHUNK, dumps, encode_at
 from kspm_lint.report.locations import (
     HOMEPAGE,
@@ -358,13 +358,14 @@ def category_id(category: str | None) -> str | None:
     return category if category.endswith("/") else category + "/"
 
 
-def build_log(report: Report) -> om.SarifLog:
-    log, results = _log_and_results(report)
+def build_log(report: Report, options: RenderOptions | None = None) -> om.SarifLog:
+    log, results = _log_and_results(report, options.sarif_category if options else None)
     log.runs[0].results = [_result(f, i, fp) for f, i, fp in results]
     return log
 
 
-def _log_and_results(report: Report) -> tuple[om.SarifLog, list[tuple[Finding, int, dict[str, str]]]]:
+def _log_and_results(report: Report, category: str | None = None) -> tuple[
+        om.SarifLog, list[tuple[Finding, int, dict[str, str]]]]:
     """The log without its results, and what each result is made of (finding, rule
     index, fingerprints), in order: ``render`` makes one result at a time."""
     descriptors, index = _descriptors(report)
@@ -387,13 +388,13 @@ def _log_and_results(report: Report) -> tuple[om.SarifLog, list[tuple[Finding, i
         information_uri=HOMEPAGE,
         rules=descriptors,
     )
-    category = category_id(report.options.get("sarif_category"))
+    automation_id = category_id(category)
     run = om.Run(
         tool=om.Tool(driver=driver),
         results=[],
         column_kind="unicodeCodePoints",
         original_uri_base_ids={SRCROOT: om.ArtifactLocation(uri=file_uri(repo_root(), directory=True))},
-        automation_details=om.RunAutomationDetails(id=category) if category else None,
+        automation_details=om.RunAutomationDetails(id=automation_id) if automation_id else None,
         invocations=[om.Invocation(execution_successful=True, tool_execution_notifications=notifications)],
         properties={"summary": {"files": report.files, "resources": report.resources,
                                 "findings": len(report.active),
@@ -403,11 +404,11 @@ def _log_and_results(report: Report) -> tuple[om.SarifLog, list[tuple[Finding, i
     return om.SarifLog(version="2.1.0", schema_uri=SCHEMA_URI, runs=[run]), results
 
 
-def render(report: Report) -> str:
+def render(report: Report, options: RenderOptions) -> str:
     global _relatives
     _relatives = {}
     try:
-        log, results = _log_and_results(report)
+        log, results = _log_and_results(report, options.sarif_category)
         if not results:
             return dumps(to_json_data(log), ensure_ascii=False) + "\n"
         # The results, most of the log, are made and encoded one at a time (each dropped

@@ -5,7 +5,7 @@ from __future__ import annotations
 from itertools import groupby
 
 from kspm_lint.findings import Severity
-from kspm_lint.report import Report
+from kspm_lint.report import RenderOptions, Report
 
 _COLORS = {
     Severity.CRITICAL: "\x1b[1;35m",
@@ -17,7 +17,9 @@ _COLORS = {
 _BOLD, _DIM, _RESET = "\x1b[1m", "\x1b[2m", "\x1b[0m"
 
 
-def render(report: Report, color: bool = False, quiet: bool = False) -> str:
+def render(report: Report, options: RenderOptions) -> str:
+    color, quiet = options.color, options.quiet
+
     def paint(code: str, text: str) -> str:
         return f"{code}{text}{_RESET}" if color else text
 

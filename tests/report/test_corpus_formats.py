@@ -9,7 +9,7 @@ import pytest
 
 from kspm_lint.api import Settings, lint_paths
 from kspm_lint.config import Config
-from kspm_lint.report import render
+from kspm_lint.report.formats import render
 from tests.conftest import ROOT, shared_path
 
 

@@ -8,7 +8,8 @@ import sys
 
 from kspm_lint.findings import Finding, Severity
 from kspm_lint.location import Span
-from kspm_lint.report import Report, render
+from kspm_lint.report import Report
+from kspm_lint.report.formats import render
 from kspm_lint.report.github_report import annotation, escape_data, escape_property, summary_markdown
 from tests.report.conftest import INSECURE_POD, SELECT
 

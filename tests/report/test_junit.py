@@ -5,7 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from kspm_lint.findings import Severity
-from kspm_lint.report import render
+from kspm_lint.report.formats import render
 from tests.report.conftest import INSECURE_POD
 
 PLAIN = """\

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from kspm_lint.fix.model import Fix, TextEdit
-from kspm_lint.report import render
+from kspm_lint.report.formats import render
 from tests.report.conftest import INSECURE_POD
 
 POSITION = {"line": int, "column": int}

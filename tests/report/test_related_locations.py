@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kspm_lint.report import render
+from kspm_lint.report.formats import render
 
 MANIFEST = """\
 apiVersion: v1

@@ -9,8 +9,9 @@ import sys
 
 from kspm_lint.config import Config
 from kspm_lint.fix.model import Fix, PatchOp, TextEdit
-from kspm_lint.report import render
+from kspm_lint.report import RenderOptions
 from kspm_lint.report import sarif_report as sarif
+from kspm_lint.report.formats import render
 from tests.report.conftest import INSECURE_POD, SELECT
 
 HARDENED_POD = """\
@@ -26,8 +27,7 @@ spec:
 
 
 def sarif_of(report, validate_sarif, category=None):
-    report.options["sarif_category"] = category
-    return validate_sarif(render(report, "sarif"))
+    return validate_sarif(render(report, "sarif", RenderOptions(sarif_category=category)))
 
 
 def test_log_has_one_run_with_driver_rules_and_results(lint_repo, validate_sarif):
