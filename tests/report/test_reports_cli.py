@@ -33,25 +33,25 @@ spec:
 @pytest.fixture
 def counted(monkeypatch):
     """Counts, in this process, the calls of the lint entry point (``api.lint_paths``),
-    of the per-file lint (``Linter.lint_file``) and of the per-file fix attacher: the
+    of the per-file lint (``Linter.lint_unit``) and of the per-file fix attacher: the
     real functions run, the counters only watch."""
-    calls = {"lint_paths": 0, "lint_file": 0, "attach": 0}
-    real_lint_paths, real_lint_file, real_attach = kspm_lint.api.lint_paths, Linter.lint_file, FileAttacher.__call__
+    calls = {"lint_paths": 0, "lint_unit": 0, "attach": 0}
+    real_lint_paths, real_lint_unit, real_attach = kspm_lint.api.lint_paths, Linter.lint_unit, FileAttacher.__call__
 
     def lint_paths(*args, **kwargs):
         calls["lint_paths"] += 1
         return real_lint_paths(*args, **kwargs)
 
-    def lint_file(self, *args, **kwargs):
-        calls["lint_file"] += 1
-        return real_lint_file(self, *args, **kwargs)
+    def lint_unit(self, *args, **kwargs):
+        calls["lint_unit"] += 1
+        return real_lint_unit(self, *args, **kwargs)
 
     def attach(self, *args, **kwargs):
         calls["attach"] += 1
         return real_attach(self, *args, **kwargs)
 
     monkeypatch.setattr(kspm_lint.api, "lint_paths", lint_paths)
-    monkeypatch.setattr(Linter, "lint_file", lint_file)
+    monkeypatch.setattr(Linter, "lint_unit", lint_unit)
     monkeypatch.setattr(FileAttacher, "__call__", attach)
     return calls
 
@@ -68,7 +68,7 @@ def test_json_sarif_and_junit_from_one_lint_equal_single_runs(tmp_path, monkeypa
     files = json.loads(both.stdout)["summary"]["files"]
     assert files == 6  # examples/: five manifests and the workflow file
     # One lint: one call of the entry point, each file linted once and its fixes attached once.
-    assert counted == {"lint_paths": 1, "lint_file": files, "attach": files}
+    assert counted == {"lint_paths": 1, "lint_unit": files, "attach": files}
 
     alone = {fmt: tmp_path / f"alone.{fmt}" for fmt in ("sarif", "junit")}
     for fmt, path in alone.items():
