@@ -132,6 +132,9 @@ class _Command(click.Command):
 @click.option("--diff", is_flag=True, help="Print the unified diff the fixes would make; write nothing; exit 1 if any.")
 @click.option("--sarif-category", metavar="ID", help="SARIF automationDetails.id (one category per upload).")
 @click.option("--changed-since", metavar="REF", help="Only lint files changed between git REF and the working tree.")
+@click.option("--context", "context_dir", type=click.Path(exists=True, file_okay=False), metavar="DIR",
+              help="Where relation rules find the objects of files not linted (default: the git repository "
+                   "holding the paths).")
 @click.option("--list-rules", is_flag=True, help="List the rules and exit.")
 @click.option("--explain", metavar="RULE", help="Explain a rule and exit.")
 @click.option("--no-color", is_flag=True, help="No colours (also: NO_COLOR environment variable).")
@@ -144,7 +147,7 @@ def main(paths: tuple[str, ...], fmt: str, output: str | None, reports: tuple[Re
          ignore: tuple[str, ...], fail_on: str | None, fail_on_empty: bool, config_path: str | None,
          rules_dir: tuple[str, ...], exclude: tuple[str, ...], no_inline_suppressions: bool,
          fix: bool, unsafe_fixes: bool, diff: bool, sarif_category: str | None, changed_since: str | None,
-         list_rules: bool, explain: str | None, no_color: bool, statistics: bool, quiet: bool,
+         context_dir: str | None, list_rules: bool, explain: str | None, no_color: bool, statistics: bool, quiet: bool,
          verbose: bool) -> None:
     """Lint Kubernetes manifests for security-posture problems.
 
@@ -168,6 +171,7 @@ def main(paths: tuple[str, ...], fmt: str, output: str | None, reports: tuple[Re
         Severity.parse(fail_on) if fail_on else None,
         False if no_inline_suppressions else None,
     )
+    settings.context = context_dir
     try:
         if list_rules or explain:
             _, rules, all_rules = prepare(settings, config)
