@@ -92,6 +92,8 @@ class _Command(click.Command):
 @click.option("--sarif-category", metavar="ID", help="SARIF automationDetails.id (one category per upload).")
 @click.option("--changed-since", metavar="REF", help="Only lint files changed between git REF and the working tree.")
 @click.option("--list-rules", is_flag=True, help="List the rules and exit.")
+@click.option("--list-templates", is_flag=True,
+              help="List the check templates (scope, parameters) rule files can instantiate, and exit.")
 @click.option("--explain", metavar="RULE", help="Explain a rule and exit.")
 @click.option("--no-color", is_flag=True, help="No colours (also: NO_COLOR environment variable).")
 @click.option("--statistics", is_flag=True, help="Print a count of findings per rule instead of the findings.")
@@ -102,7 +104,7 @@ def main(paths: tuple[str, ...], fmt: str, output: str | None, select: tuple[str
          ignore: tuple[str, ...], fail_on: str | None, fail_on_empty: bool, config_path: str | None,
          rules_dir: tuple[str, ...], exclude: tuple[str, ...], no_inline_suppressions: bool,
          fix: bool, unsafe_fixes: bool, diff: bool, sarif_category: str | None, changed_since: str | None,
-         list_rules: bool, explain: str | None, no_color: bool, statistics: bool, quiet: bool,
+         list_rules: bool, list_templates: bool, explain: str | None, no_color: bool, statistics: bool, quiet: bool,
          verbose: bool) -> None:
     """Lint Kubernetes manifests for security-posture problems.
 
@@ -114,7 +116,7 @@ def main(paths: tuple[str, ...], fmt: str, output: str | None, select: tuple[str
     from kspm_lint.engine.catalog import RuleError
     from kspm_lint.findings import Severity
 
-    _check_combinations(paths, fmt, fix, diff, statistics, list_rules, explain)
+    _check_combinations(paths, fmt, fix, diff, statistics, list_rules or list_templates, explain)
     try:
         found = config_path or find_config()
         config = load_config(found) if found else Config()
@@ -129,6 +131,13 @@ def main(paths: tuple[str, ...], fmt: str, output: str | None, select: tuple[str
         if list_rules or explain:
             _, rules, all_rules = prepare(settings, config)
             _show_rules(rules, all_rules, explain, fmt)
+            return
+        if list_templates:
+            from kspm_lint.engine.catalog import builtin_templates
+            from kspm_lint.report.rules_info import list_templates as list_template_table
+
+            _, _, all_rules = prepare(settings, config)
+            click.echo(list_template_table(builtin_templates().templates.values(), all_rules.values(), fmt), nl=False)
             return
         targets = list(paths or ["."])
         if changed_since:
