@@ -270,8 +270,8 @@ def rule_files(directory: str | os.PathLike) -> list[str]:
 def load_rules(extra_dirs: Iterable[str] = (), templates: TemplateSet | None = None) -> dict[str, Rule]:
     """Built-in rules plus users' rule directories; a duplicate id is an error.
 
-    Every loaded rule's fix is bound in ``fix.generators.GENERATORS`` (by rule id),
-    where the fix code finds it."""
+    The loaded rules' fixes are bound in ``fix.generators.GENERATORS`` (by rule id,
+    replacing those of an earlier load), where the fix code finds them."""
     templates = templates if templates is not None else builtin_templates()
     rules: dict[str, Rule] = {}
     for directory in [builtin_rules_dir(), *extra_dirs]:
@@ -280,9 +280,7 @@ def load_rules(extra_dirs: Iterable[str] = (), templates: TemplateSet | None = N
             if rule.id in rules:
                 raise RuleError(path, 1, f"rule id '{rule.id}' is already defined in {rules[rule.id].source}")
             rules[rule.id] = rule
-    for rule in rules.values():
-        GENERATORS.bind(rule.id, rule.fixer)
-    GENERATORS.mark_builtins_bound()
+    GENERATORS.bind({rule.id: rule.fixer for rule in rules.values() if rule.fixer is not None})
     return rules
 
 

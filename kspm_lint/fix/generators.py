@@ -325,33 +325,29 @@ class FixBinding:
 
 
 class RuleFixes(Mapping[str, tuple[Generator, Safety]]):
-    """rule id -> (generator, declared safety) of every loaded rule that has a fix.
+    """rule id -> (generator, declared safety) of the rules last loaded that have a fix.
 
-    ``engine.catalog.load_rules`` binds the rules it loads (built-in and custom); the
-    fix code looks rules up here by the finding's rule id. Reading it before any rules
-    were loaded loads the built-in ones first, through the loader the catalog installs
-    (this module never imports the engine).
+    ``engine.catalog.load_rules`` binds the rules it loads (built-in and custom; a new
+    load replaces the previous set); the fix code looks rules up here by the finding's
+    rule id. Reading it before any rules were loaded loads the built-in ones first,
+    through the loader the catalog installs (this module never imports the engine).
     """
 
     def __init__(self) -> None:
         self._bound: dict[str, tuple[Generator, Safety]] = {}
-        self._builtins_bound = False
+        self._loaded = False
         self._loader: Callable[[], object] | None = None
 
     def install_loader(self, loader: Callable[[], object]) -> None:
         self._loader = loader
 
-    def bind(self, rule_id: str, binding: FixBinding | None) -> None:
-        if binding is None:
-            self._bound.pop(rule_id, None)
-        else:
-            self._bound[rule_id] = (binding.generator, binding.safety)
-
-    def mark_builtins_bound(self) -> None:
-        self._builtins_bound = True
+    def bind(self, bindings: Mapping[str, FixBinding]) -> None:
+        """The fixes of a freshly loaded rule set, replacing the previous ones."""
+        self._bound = {rule_id: (b.generator, b.safety) for rule_id, b in bindings.items()}
+        self._loaded = True
 
     def _ready(self) -> dict[str, tuple[Generator, Safety]]:
-        if not self._builtins_bound and self._loader is not None:
+        if not self._loaded and self._loader is not None:
             self._loader()
         return self._bound
 

@@ -49,7 +49,8 @@ def rule_error(tmp_path, body: str) -> str:
     ("parameters:\n  paths: [/var/log]\n  message: '{container} mounts {path}'\ncheck:\n  template: host-path\n",
      "custom.yaml:9: parameter 'message' of 'custom' is not a valid message (KeyError: 'container'); "
      "placeholders: {volume} {path}"),
-    ("parameters:\n  name-pattern: '(TOKEN'\n  not-secret-pattern: x\ncheck:\n  template: hardcoded-credential-in-env\n",
+    ("parameters:\n  name-pattern: '(TOKEN'\n  not-secret-pattern: x\n"
+     "check:\n  template: hardcoded-credential-in-env\n",
      "custom.yaml:8: parameter 'name-pattern' of 'custom' is not a valid regular expression: "
      "missing ), unterminated subpattern at position 0"),
     ("parameters:\n  resources: [cpu, 2]\ncheck:\n  template: resource-requests-missing\n",
