@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from kspm_lint.checks import template
 from kspm_lint.engine.context import CheckContext, Violation
 from kspm_lint.engine.parameters import Parameter
+from kspm_lint.workload import Container
 
 
 def split_image(image: str) -> tuple[str, str | None, str | None]:
@@ -22,7 +23,7 @@ def split_image(image: str) -> tuple[str, str | None, str | None]:
     return image, tag, digest
 
 
-def _images(ctx: CheckContext) -> Iterator[tuple[object, str]]:
+def _images(ctx: CheckContext) -> Iterator[tuple[Container, str]]:
     if ctx.pod is None:
         return
     for container in ctx.pod.containers():
@@ -189,6 +190,9 @@ def _under(path: str, directory: str) -> bool:
                     "('/' still matches only itself).", True),
           Parameter("allowed", "path-list", "Host paths (and what is inside them) never reported.", []))
 def host_path(ctx: CheckContext) -> Iterator[Violation]:
+    pod = ctx.pod
+    if pod is None:
+        return
     listed = [_normal(p) for p in ctx.params["paths"]]
     allowed = [_normal(p) for p in ctx.params["allowed"]]
     inside, message = ctx.params["inside"], ctx.params["message"]
@@ -198,5 +202,5 @@ def host_path(ctx: CheckContext) -> Iterator[Violation]:
             continue
         if any(_under(s, normal) or (inside and (_under(normal, s) if s != "/" else normal == "/"))
                for s in listed):
-            yield Violation(ctx.pod.path + ("volumes", index, "hostPath", "path"),
-                            message.format(volume=name, path=path), related=ctx.pod.mounts_of(name))
+            yield Violation(pod.path + ("volumes", index, "hostPath", "path"),
+                            message.format(volume=name, path=path), related=pod.mounts_of(name))

@@ -97,9 +97,10 @@ def host_path_volume(ctx: CheckContext) -> Iterator[Violation]:
     for index, volume in ctx.pod.volumes():
         if volume.get("hostPath") is not None:
             path = mapping(volume.get("hostPath")).get("path", "")
+            name: Any = volume.get("name")  # may be missing: then only unnamed mounts match
             yield Violation(ctx.pod.path + ("volumes", index, "hostPath"),
                             f"volume '{volume.get('name', index)}' mounts host path '{path}'",
-                            related=ctx.pod.mounts_of(volume.get("name")))
+                            related=ctx.pod.mounts_of(name))
 
 
 @template("host-port", "container", "Container ports bound on the host (hostPort, or any port with hostNetwork).")
@@ -233,7 +234,7 @@ def probe_host(ctx: CheckContext) -> Iterator[Violation]:
     if ctx.pod is None:
         return
     for container in ctx.pod.containers():
-        handlers = [((probe,), container.data.get(probe)) for probe in _PROBES]
+        handlers: list[tuple[tuple[str, ...], Any]] = [((probe,), container.data.get(probe)) for probe in _PROBES]
         lifecycle = mapping(container.data.get("lifecycle"))
         handlers += [(("lifecycle", hook), lifecycle.get(hook)) for hook in _LIFECYCLE]
         for where, handler in handlers:

@@ -274,7 +274,8 @@ def load_rules(extra_dirs: Iterable[str] = (), templates: TemplateSet | None = N
     replacing those of an earlier load), where the fix code finds them."""
     templates = templates if templates is not None else builtin_templates()
     rules: dict[str, Rule] = {}
-    for directory in [builtin_rules_dir(), *extra_dirs]:
+    directories: list[str | os.PathLike] = [builtin_rules_dir(), *extra_dirs]
+    for directory in directories:
         for path in rule_files(directory):
             rule = load_rule_file(path, templates)
             if rule.id in rules:

@@ -58,7 +58,7 @@ def _datum_path(datum: Any) -> Path:
         elif isinstance(node, jsonpath.Fields):
             parts.extend(node.fields)
         elif isinstance(node, jsonpath.Index):
-            parts.extend(getattr(node, "indices", None) or [node.index])
+            parts.extend(getattr(node, "indices", None) or [node.index])  # type: ignore[attr-defined]
 
     visit(datum.full_path)
     return tuple(parts)
@@ -109,10 +109,11 @@ class Condition:
             hits = [(p, v) for p, v in present if any(_same(v, x) for x in self.value)]
         elif op == "not-in":
             hits = [(p, v) for p, v in present if not any(_same(v, x) for x in self.value)]
-        elif op == "matches":
-            hits = [(p, v) for p, v in present if isinstance(v, str) and self.pattern.search(v)]
-        else:  # not-matches
-            hits = [(p, v) for p, v in present if isinstance(v, str) and not self.pattern.search(v)]
+        else:  # matches / not-matches: compile_condition always sets the pattern for them
+            pattern = self.pattern
+            assert pattern is not None
+            wanted = op == "matches"
+            hits = [(p, v) for p, v in present if isinstance(v, str) and bool(pattern.search(v)) is wanted]
         return bool(hits), hits
 
 

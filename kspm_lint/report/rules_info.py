@@ -68,7 +68,7 @@ def explain(rule: Rule) -> str:
         safety = rule.fix.get("safety")
         heading = {"safe": "Automatic fix (safe: applied by --fix)",
                    "unsafe": "Automatic fix (unsafe: applied by --fix --unsafe-fixes)",
-                   "none": "Automatic fix: none"}.get(safety, "Automatic fix")
+                   "none": "Automatic fix: none"}.get(str(safety), "Automatic fix")
         lines += [heading + ":", block(rule.fix.get("description", "")), ""]
     if rule.parameters:
         lines.append("Parameters (override in config under parameters.<rule>):")
