@@ -7,8 +7,8 @@ template can serve several rules (``host-path``: container-runtime-socket and
 sensitive-host-path).
 
 This package imports the engine's check-facing types (``kspm_lint.engine.context``);
-the engine never imports it by name in code: ``engine.catalog`` loads it as the
-built-in template package, so the dependency runs one way.
+the engine has no import statement for it: ``engine.catalog`` loads it by its name
+(``TEMPLATE_PACKAGE``) as the built-in template package, so the dependency runs one way.
 """
 
 from __future__ import annotations

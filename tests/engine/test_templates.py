@@ -133,13 +133,27 @@ def test_rule_parameters_are_complete_after_loading():
     assert rules["container-runtime-socket"].parameters["allowed"] == []
 
 
-def test_the_engine_never_imports_the_checks():
-    engine = ROOT / "kspm_lint" / "engine"
-    for path in sorted(engine.glob("*.py")):
+def _imports(folder: str) -> dict[str, set[str]]:
+    """Module file -> every module it imports (top level or inside a function)."""
+    found: dict[str, set[str]] = {}
+    for path in sorted((ROOT / "kspm_lint" / folder).glob("*.py")):
+        names: set[str] = set()
         for node in ast.walk(ast.parse(path.read_text())):
-            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
-                [node.module or ""] if isinstance(node, ast.ImportFrom) else []
-            assert not [n for n in names if n.startswith("kspm_lint.checks")], path.name
+            if isinstance(node, ast.Import):
+                names.update(a.name for a in node.names)
+            elif isinstance(node, ast.ImportFrom):
+                names.add(node.module or "")
+        found[f"{folder}/{path.name}"] = names
+    return found
+
+
+def test_the_engine_never_imports_the_checks():
+    """checks -> engine and engine -> fix, never back: no cycle, not even a deferred import."""
+    for module, names in _imports("engine").items():
+        assert not [n for n in names if n.startswith("kspm_lint.checks")], module
+    for module, names in _imports("fix").items():
+        assert not [n for n in names if n.startswith(("kspm_lint.engine", "kspm_lint.checks"))], module
+    assert any(n.startswith("kspm_lint.engine") for n in _imports("checks")["checks/__init__.py"])
     code = ("import sys, kspm_lint.engine.catalog, kspm_lint.engine.runner, kspm_lint.engine.declarative; "
             "print(sorted(m for m in sys.modules if m.startswith('kspm_lint.checks')))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT)
