@@ -136,6 +136,8 @@ class _Command(click.Command):
               help="Where relation rules find the objects of files not linted (default: the git repository "
                    "holding the paths).")
 @click.option("--list-rules", is_flag=True, help="List the rules and exit.")
+@click.option("--list-templates", is_flag=True,
+              help="List the check templates (scope, parameters) rule files can instantiate, and exit.")
 @click.option("--explain", metavar="RULE", help="Explain a rule and exit.")
 @click.option("--no-color", is_flag=True, help="No colours (also: NO_COLOR environment variable).")
 @click.option("--statistics", is_flag=True, help="Print a count of findings per rule instead of the findings.")
@@ -147,7 +149,8 @@ def main(paths: tuple[str, ...], fmt: str, output: str | None, reports: tuple[Re
          ignore: tuple[str, ...], fail_on: str | None, fail_on_empty: bool, config_path: str | None,
          rules_dir: tuple[str, ...], exclude: tuple[str, ...], no_inline_suppressions: bool,
          fix: bool, unsafe_fixes: bool, diff: bool, sarif_category: str | None, changed_since: str | None,
-         context_dir: str | None, list_rules: bool, explain: str | None, no_color: bool, statistics: bool, quiet: bool,
+         context_dir: str | None, list_rules: bool, list_templates: bool, explain: str | None, no_color: bool,
+         statistics: bool, quiet: bool,
          verbose: bool) -> None:
     """Lint Kubernetes manifests for security-posture problems.
 
@@ -176,6 +179,13 @@ def main(paths: tuple[str, ...], fmt: str, output: str | None, reports: tuple[Re
         if list_rules or explain:
             _, rules, all_rules = prepare(settings, config)
             _show_rules(rules, all_rules, explain, fmt)
+            return
+        if list_templates:
+            from kspm_lint.engine.catalog import builtin_templates
+            from kspm_lint.report.rules_info import list_templates as list_template_table
+
+            _, _, all_rules = prepare(settings, config)
+            click.echo(list_template_table(builtin_templates().templates.values(), all_rules.values(), fmt), nl=False)
             return
         targets = list(paths or ["."])
         if changed_since:
@@ -288,6 +298,7 @@ def _outputs_accept(option: str, params: dict[str, Any]) -> bool:
 # What each name used in CONFLICTS means, read from the parsed command line (click's params).
 GIVEN: dict[str, Callable[[dict[str, Any]], bool]] = {
     "--list-rules": lambda p: bool(p["list_rules"]),
+    "--list-templates": lambda p: bool(p["list_templates"]),
     "--explain": lambda p: p["explain"] is not None,
     "--statistics": lambda p: bool(p["statistics"]),
     "--fix": lambda p: bool(p["fix"]),
@@ -305,12 +316,14 @@ CONFLICTS: tuple[Conflict, ...] = (
              "--list-rules and --explain print text or json, not {fmt}"),
     Conflict("--explain", ("a --format other than text or json",),
              "--list-rules and --explain print text or json, not {fmt}"),
+    Conflict("--list-templates", ("a --format other than text or json",),
+             "--list-templates prints text or json, not {fmt}"),
     Conflict("--statistics", ("a --format other than text",),
              "--statistics is a text summary; drop --format or --statistics"),
     Conflict("--fix", ("stdin and files",),
              "--fix with stdin and files together: stdin cannot be re-read after the files are fixed; "
              "lint stdin in a separate run"),
-    Conflict("--report", ("--list-rules", "--explain"),
+    Conflict("--report", ("--list-rules", "--list-templates", "--explain"),
              "--report writes lint reports and {other} lints nothing; drop --report or run them separately"),
     Conflict("--report", ("--statistics",),
              "--report writes full reports and --statistics prints only counts; run them separately"),

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import os
-import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kspm_lint.engine.parameters import ParameterError, check_overrides
 from kspm_lint.findings import Severity
 
 CONFIG_NAMES = (".kspm-lint.yaml", ".kspm-lint.yml")
@@ -57,22 +57,10 @@ class Config:
         for rule_id, values in self.parameters.items():
             if rule_id not in rules:
                 raise self.error(f"'parameters' names unknown rule '{rule_id}'", "parameters", rule_id)
-            defaults = rules[rule_id].parameters
-            for name, value in values.items():
-                where = ("parameters", rule_id, name)
-                if name not in defaults:
-                    known = ", ".join(sorted(defaults)) or "none"
-                    raise self.error(f"rule '{rule_id}' has no parameter '{name}' (known: {known})", *where)
-                expected = type(defaults[name])
-                if not isinstance(value, expected):
-                    raise self.error(f"parameter '{name}' of '{rule_id}' must be a {expected.__name__}, "
-                                     f"like its default {defaults[name]!r}", *where)
-                if name.endswith("pattern"):
-                    try:
-                        re.compile(value)
-                    except re.error as exc:
-                        raise self.error(f"parameter '{name}' of '{rule_id}' is not a valid regular "
-                                         f"expression: {exc}", *where) from None
+            try:  # the same schema and checks as the rule file's own parameters
+                check_overrides(rules[rule_id].schema, values, rule_id)
+            except ParameterError as exc:
+                raise self.error(str(exc), "parameters", rule_id, *([exc.key] if exc.key else [])) from None
 
 
 def find_config(start: str | None = None) -> str | None:

@@ -72,6 +72,17 @@ def _checked(tmp_path, text):
          r":3: parameter 'safe-sysctls' of 'unsafe-sysctls' must be a list"),
         ("parameters:\n  hardcoded-credential-in-env:\n    name-pattern: '(unclosed'\n",
          r":3: .*not a valid regular expression"),
+        # the same schema as the rule files: the template's types, not the default's Python type
+        ("fail-on: low\nparameters:\n  container-runtime-socket:\n    paths: [run/docker.sock]\n",
+         r":4: parameter 'paths' of 'container-runtime-socket' must list absolute paths; 'run/docker.sock'"),
+        ("parameters:\n  sensitive-host-path:\n    inside: 1\n",
+         r":3: parameter 'inside' of 'sensitive-host-path' must be true or false, not int \(1\)"),
+        ("parameters:\n  sensitive-host-path:\n    message: '{volume} {name}'\n",
+         r":3: parameter 'message' of 'sensitive-host-path' is not a valid message \(KeyError: 'name'\)"),
+        ("parameters:\n  container-runtime-socket:\n    sockets: [/run/x.sock]\n",
+         r":3: rule 'container-runtime-socket' has no parameter 'sockets' \(known: paths, message, inside, allowed\)"),
+        ("parameters:\n  read-only-root-filesystem:\n    x: 1\n",
+         r":3: rule 'read-only-root-filesystem' has no parameter 'x' \(known: none\)"),
         ("severity:\n  no-such-rule: high\n", r":2: 'severity' names unknown rule 'no-such-rule'"),
         ("ignores:\n  - rules: [privileged-containers]\n", r":2: 'ignores' entry names unknown rule"),
     ],
@@ -83,3 +94,21 @@ def test_config_checked_against_rules(tmp_path, text, message):
 
 def test_valid_parameters_pass(tmp_path):
     _checked(tmp_path, "parameters:\n  unsafe-sysctls:\n    safe-sysctls: [kernel.shm_rmid_forced]\n")
+
+
+def test_config_override_reaches_the_check(tmp_path):
+    """A validated override replaces the rule file's value for that rule only."""
+    from tests.conftest import lint
+
+    config_path = tmp_path / ".kspm-lint.yaml"
+    config_path.write_text("parameters:\n  sensitive-host-path:\n    allowed: [/var/lib/kubelet]\n")
+    pod = tmp_path / "pod.yaml"
+    pod.write_text("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: a, image: 'a:1'}]\n"
+                   "  volumes:\n    - {name: k, hostPath: {path: /var/lib/kubelet/pods}}\n"
+                   "    - {name: e, hostPath: {path: /etc}}\n")
+    before = lint([pod], select=["sensitive-host-path"]).findings
+    assert [(f.span.line, f.span.column, f.message) for f in before] == [
+        (7, 28, "volume 'k' mounts sensitive host path '/var/lib/kubelet/pods'"),
+        (8, 28, "volume 'e' mounts sensitive host path '/etc'")]
+    after = lint([pod], select=["sensitive-host-path"], config=load_config(str(config_path))).findings
+    assert [(f.span.line, f.message) for f in after] == [(8, "volume 'e' mounts sensitive host path '/etc'")]

@@ -1,29 +1,50 @@
-"""Python checks: posture rules a declarative path check cannot express.
+"""Python check templates: posture checks a declarative path check cannot express.
 
-Each check is a function ``(ctx: CheckContext) -> Iterable[Violation]`` registered
-under the name that rule files refer to (``check: {python: NAME}``).
+Each check is a function ``(ctx: CheckContext) -> Iterable[Violation]`` declared with
+``@template(name, scope, description, *parameters)``. Rule files instantiate it with
+``check: {template: NAME}`` and give its parameters under ``parameters:``; one
+template can serve several rules (``host-path``: container-runtime-socket and
+sensitive-host-path).
+
+This package imports the engine's check-facing types (``kspm_lint.engine.context``);
+the engine has no import statement for it: ``engine.catalog`` loads it by its name
+(``TEMPLATE_PACKAGE``) as the built-in template package, so the dependency runs one way.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
-from kspm_lint.engine.context import CheckContext, Violation
+from kspm_lint.engine.context import CheckFunction, CheckTemplate
+from kspm_lint.engine.parameters import Parameter
 
-CheckFunction = Callable[[CheckContext], Iterable[Violation]]
-REGISTRY: dict[str, CheckFunction] = {}
+REGISTRY: dict[str, CheckFunction] = {}  # function name -> function (what the templates run)
+TEMPLATES: dict[str, CheckTemplate] = {}  # template name -> declaration (the one template registry)
 
 
-def check(name: str) -> Callable[[CheckFunction], CheckFunction]:
+def template(name: str, scope: str, description: str,
+             *parameters: Parameter) -> Callable[[CheckFunction], CheckFunction]:
+    """Register a check function as the template ``name``."""
+
     def register(function: CheckFunction) -> CheckFunction:
-        REGISTRY[name] = function
+        if name in TEMPLATES:
+            raise ValueError(f"template '{name}' is declared twice")
+        REGISTRY[function.__name__] = function
+        TEMPLATES[name] = CheckTemplate(name, scope, description, function.__name__,
+                                        function.__module__, tuple(parameters))
         return function
 
     return register
 
 
 def load_builtin_checks() -> dict[str, CheckFunction]:
-    """Import the modules that register checks (once) and return the registry."""
+    """Import the modules that register checks (once) and return the function registry."""
     from kspm_lint.checks import hardening, pss_baseline, pss_restricted  # noqa: F401
 
     return REGISTRY
+
+
+def load_templates() -> tuple[dict[str, CheckTemplate], dict[str, CheckFunction]]:
+    """(template registry, function registry), with every built-in module imported."""
+    load_builtin_checks()
+    return TEMPLATES, REGISTRY

@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from kspm_lint.checks import check
+from kspm_lint.checks import template
 from kspm_lint.engine.context import CheckContext, Violation
+from kspm_lint.engine.parameters import Parameter
+from kspm_lint.workload import Container
 
 
 def split_image(image: str) -> tuple[str, str | None, str | None]:
@@ -21,7 +23,7 @@ def split_image(image: str) -> tuple[str, str | None, str | None]:
     return image, tag, digest
 
 
-def _images(ctx: CheckContext) -> Iterator[tuple[object, str]]:
+def _images(ctx: CheckContext) -> Iterator[tuple[Container, str]]:
     if ctx.pod is None:
         return
     for container in ctx.pod.containers():
@@ -30,7 +32,7 @@ def _images(ctx: CheckContext) -> Iterator[tuple[object, str]]:
             yield container, image
 
 
-@check("image_latest_tag")
+@template("image-latest-tag", "container", "Container images that use the latest tag or no tag.")
 def image_latest_tag(ctx: CheckContext) -> Iterator[Violation]:
     for container, image in _images(ctx):
         _, tag, digest = split_image(image.strip())
@@ -47,7 +49,7 @@ def image_latest_tag(ctx: CheckContext) -> Iterator[Violation]:
                         container.name)
 
 
-@check("image_not_digest_pinned")
+@template("image-not-digest-pinned", "container", "Container images not pinned by an @sha256 digest.")
 def image_not_digest_pinned(ctx: CheckContext) -> Iterator[Violation]:
     for container, image in _images(ctx):
         _, _, digest = split_image(image.strip())
@@ -57,11 +59,14 @@ def image_not_digest_pinned(ctx: CheckContext) -> Iterator[Violation]:
                             container.name)
 
 
-@check("resource_requests_missing")
+@template("resource-requests-missing",
+          "container",
+          "Containers (not ephemeral ones) that do not request every listed resource.",
+          Parameter("resources", "string-list", "Resource names every container must request.", ["cpu", "memory"]))
 def resource_requests_missing(ctx: CheckContext) -> Iterator[Violation]:
     if ctx.pod is None:
         return
-    wanted = ctx.params.get("resources", ["cpu", "memory"])
+    wanted = ctx.params["resources"]
     for container in ctx.pod.containers():
         if container.list_name == "ephemeralContainers":
             continue  # ephemeral containers cannot have resources
@@ -75,7 +80,7 @@ def resource_requests_missing(ctx: CheckContext) -> Iterator[Violation]:
                             container.name, at=container.path)
 
 
-@check("memory_limit_missing")
+@template("memory-limit-missing", "container", "Containers (not ephemeral ones) without a memory limit.")
 def memory_limit_missing(ctx: CheckContext) -> Iterator[Violation]:
     if ctx.pod is None:
         return
@@ -90,7 +95,7 @@ def memory_limit_missing(ctx: CheckContext) -> Iterator[Violation]:
                             container.name, at=container.path)
 
 
-@check("default_service_account")
+@template("default-service-account", "pod", "Pods that name no service account, or the default one.")
 def default_service_account(ctx: CheckContext) -> Iterator[Violation]:
     pod = ctx.pod
     if pod is None:
@@ -105,7 +110,9 @@ def default_service_account(ctx: CheckContext) -> Iterator[Violation]:
                     at=pod.path)
 
 
-@check("secret_in_env")
+@template("secret-in-env",
+          "container",
+          "Secrets read into environment variables (env secretKeyRef, envFrom secretRef).")
 def secret_in_env(ctx: CheckContext) -> Iterator[Violation]:
     if ctx.pod is None:
         return
@@ -127,7 +134,11 @@ def secret_in_env(ctx: CheckContext) -> Iterator[Violation]:
                                 f"'{ref.get('name', '')}' into env vars", container.name)
 
 
-@check("hardcoded_credential_in_env")
+@template("hardcoded-credential-in-env",
+          "container",
+          "Literal env values whose variable name looks like a credential.",
+          Parameter("name-pattern", "regex", "Env var names that hold a credential (searched, case-insensitive)."),
+          Parameter("not-secret-pattern", "regex", "Names that only point at a secret (a file, a URL): not reported."))
 def hardcoded_credential_in_env(ctx: CheckContext) -> Iterator[Violation]:
     if ctx.pod is None:
         return
@@ -164,33 +175,32 @@ def _normal(path: str) -> str:
     return "/" + "/".join(parts)
 
 
-@check("container_runtime_socket")
-def container_runtime_socket(ctx: CheckContext) -> Iterator[Violation]:
-    sockets = [_normal(p) for p in ctx.params["sockets"]]
-    for index, name, path in _host_paths(ctx):
-        normal = _normal(path)
-        if any(_under(s, normal) for s in sockets):
-            yield Violation(ctx.pod.path + ("volumes", index, "hostPath", "path"),
-                            f"volume '{name}' mounts the container runtime socket path '{path}' "
-                            "from the host", related=ctx.pod.mounts_of(name))
-
-
 def _under(path: str, directory: str) -> bool:
     """``path`` is ``directory`` or inside it (component-wise: /etcd is not under /etc)."""
     return path == directory or directory == "/" or path.startswith(directory.rstrip("/") + "/")
 
 
-@check("sensitive_host_path")
-def sensitive_host_path(ctx: CheckContext) -> Iterator[Violation]:
-    """A listed directory, anything inside one, or a parent of one; minus ``allowed``.
-    ("/" is listed for itself: everything is inside it.)"""
-    sensitive = [_normal(p) for p in ctx.params["paths"]]
-    allowed = [_normal(p) for p in ctx.params.get("allowed", [])]
+@template("host-path", "pod",
+          "hostPath volumes that mount a listed path or a parent of one (optionally anything inside one), "
+          "minus the allowed paths.",
+          Parameter("paths", "path-list", "Host paths to report: a mount of one of them or of a directory "
+                    "holding one."),
+          Parameter("message", "message", "The finding's message.", placeholders=("volume", "path")),
+          Parameter("inside", "boolean", "Also report a mount of anything inside a listed path "
+                    "('/' still matches only itself).", True),
+          Parameter("allowed", "path-list", "Host paths (and what is inside them) never reported.", []))
+def host_path(ctx: CheckContext) -> Iterator[Violation]:
+    pod = ctx.pod
+    if pod is None:
+        return
+    listed = [_normal(p) for p in ctx.params["paths"]]
+    allowed = [_normal(p) for p in ctx.params["allowed"]]
+    inside, message = ctx.params["inside"], ctx.params["message"]
     for index, name, path in _host_paths(ctx):
         normal = _normal(path)
         if any(_under(normal, a) for a in allowed):
             continue
-        if any((_under(normal, s) if s != "/" else normal == "/") or _under(s, normal) for s in sensitive):
-            yield Violation(ctx.pod.path + ("volumes", index, "hostPath", "path"),
-                            f"volume '{name}' mounts sensitive host path '{path}'",
-                            related=ctx.pod.mounts_of(name))
+        if any(_under(s, normal) or (inside and (_under(normal, s) if s != "/" else normal == "/"))
+               for s in listed):
+            yield Violation(pod.path + ("volumes", index, "hostPath", "path"),
+                            message.format(volume=name, path=path), related=pod.mounts_of(name))

@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from kspm_lint.checks import check
+from kspm_lint.checks import template
 from kspm_lint.engine.context import CheckContext, Violation
+from kspm_lint.engine.parameters import Parameter
 from kspm_lint.workload import Container, PodSpec
 
 APPARMOR_ANNOTATION = "container.apparmor.security.beta.kubernetes.io/"
@@ -47,7 +48,7 @@ def bad_profile_types(pod: PodSpec, field: str, label: str) -> Iterator[Violatio
                             "(use RuntimeDefault or Localhost)", container.name if container else None)
 
 
-@check("host_namespaces")
+@template("host-namespaces", "pod", "Pods that set hostNetwork, hostPID or hostIPC to true.")
 def host_namespaces(ctx: CheckContext) -> Iterator[Violation]:
     pod = ctx.pod
     if pod is None:
@@ -57,7 +58,7 @@ def host_namespaces(ctx: CheckContext) -> Iterator[Violation]:
             yield Violation(pod.path + (field,), f"pod shares the host's namespace: {field}: true")
 
 
-@check("privileged_container")
+@template("privileged-container", "container", "Containers with securityContext.privileged: true.")
 def privileged_container(ctx: CheckContext) -> Iterator[Violation]:
     if ctx.pod is None:
         return
@@ -73,11 +74,14 @@ def added_capabilities(container: Container) -> Iterator[tuple[int, Any]]:
         yield from enumerate(add)
 
 
-@check("capabilities_beyond_baseline")
+@template("capabilities-beyond-baseline",
+          "container",
+          "Containers that add a capability outside the allowed list.",
+          Parameter("allowed", "string-list", "Capabilities a container may add."))
 def capabilities_beyond_baseline(ctx: CheckContext) -> Iterator[Violation]:
     if ctx.pod is None:
         return
-    allowed = set(ctx.params.get("allowed", []))
+    allowed = set(ctx.params["allowed"])
     for container in ctx.pod.containers():
         for index, capability in added_capabilities(container):
             if capability not in allowed:
@@ -86,19 +90,20 @@ def capabilities_beyond_baseline(ctx: CheckContext) -> Iterator[Violation]:
                                 "which the baseline standard does not allow", container.name)
 
 
-@check("host_path_volume")
+@template("host-path-volume", "pod", "Pods with any hostPath volume.")
 def host_path_volume(ctx: CheckContext) -> Iterator[Violation]:
     if ctx.pod is None:
         return
     for index, volume in ctx.pod.volumes():
         if volume.get("hostPath") is not None:
             path = mapping(volume.get("hostPath")).get("path", "")
+            name: Any = volume.get("name")  # may be missing: then only unnamed mounts match
             yield Violation(ctx.pod.path + ("volumes", index, "hostPath"),
                             f"volume '{volume.get('name', index)}' mounts host path '{path}'",
-                            related=ctx.pod.mounts_of(volume.get("name")))
+                            related=ctx.pod.mounts_of(name))
 
 
-@check("host_port")
+@template("host-port", "container", "Container ports bound on the host (hostPort, or any port with hostNetwork).")
 def host_port(ctx: CheckContext) -> Iterator[Violation]:
     """Every non-zero hostPort; with ``hostNetwork: true`` the API server defaults each
     hostPort to its containerPort (not for ephemeral containers), and admission sees that."""
@@ -121,7 +126,9 @@ def host_port(ctx: CheckContext) -> Iterator[Violation]:
                                 "(hostNetwork: true makes each containerPort a host port)", container.name)
 
 
-@check("apparmor_unconfined")
+@template("apparmor-unconfined",
+          "pod",
+          "AppArmor annotations and profiles other than RuntimeDefault or Localhost.")
 def apparmor_unconfined(ctx: CheckContext) -> Iterator[Violation]:
     pod = ctx.pod
     if pod is None:
@@ -139,12 +146,15 @@ def apparmor_unconfined(ctx: CheckContext) -> Iterator[Violation]:
     yield from bad_profile_types(pod, "appArmorProfile", "AppArmor")
 
 
-@check("selinux_options")
+@template("selinux-options",
+          "pod",
+          "SELinux options with a type outside the allowed list, or a custom user or role.",
+          Parameter("allowed-types", "string-list", "SELinux types a pod or container may set."))
 def selinux_options(ctx: CheckContext) -> Iterator[Violation]:
     pod = ctx.pod
     if pod is None:
         return
-    allowed = set(ctx.params.get("allowed-types", [])) | {""}
+    allowed = set(ctx.params["allowed-types"]) | {""}
     for path, context, container in security_contexts(pod):
         options = context.get("seLinuxOptions")
         if not isinstance(options, dict):
@@ -168,7 +178,9 @@ def unmasked_proc_mounts(pod: PodSpec) -> Iterator[Violation]:
                             f"container '{container.name}' sets procMount '{value}'", container.name)
 
 
-@check("proc_mount")
+@template("proc-mount",
+          "container",
+          "Containers that unmask /proc (procMount other than Default), unless hostUsers: false.")
 def proc_mount(ctx: CheckContext) -> Iterator[Violation]:
     pod = ctx.pod
     if pod is None or pod.host_users_disabled:  # user namespaces: relaxed since v1.35
@@ -176,7 +188,7 @@ def proc_mount(ctx: CheckContext) -> Iterator[Violation]:
     yield from unmasked_proc_mounts(pod)
 
 
-@check("seccomp_unconfined")
+@template("seccomp-unconfined", "pod", "Seccomp profiles whose type is not RuntimeDefault or Localhost.")
 def seccomp_unconfined(ctx: CheckContext) -> Iterator[Violation]:
     pod = ctx.pod
     if pod is None:
@@ -184,12 +196,15 @@ def seccomp_unconfined(ctx: CheckContext) -> Iterator[Violation]:
     yield from bad_profile_types(pod, "seccompProfile", "seccomp")
 
 
-@check("unsafe_sysctls")
+@template("unsafe-sysctls",
+          "pod",
+          "Pod sysctls outside the safe list.",
+          Parameter("safe-sysctls", "string-list", "Sysctls a pod may set."))
 def unsafe_sysctls(ctx: CheckContext) -> Iterator[Violation]:
     pod = ctx.pod
     if pod is None:
         return
-    safe = set(ctx.params.get("safe-sysctls", []))
+    safe = set(ctx.params["safe-sysctls"])
     sysctls = pod.security_context.get("sysctls")
     for index, item in enumerate(sysctls if isinstance(sysctls, list) else []):
         name = mapping(item).get("name")
@@ -198,7 +213,7 @@ def unsafe_sysctls(ctx: CheckContext) -> Iterator[Violation]:
                             f"pod sets sysctl '{name}', which is not in the safe set")
 
 
-@check("windows_host_process")
+@template("windows-host-process", "pod", "Windows HostProcess pods and containers.")
 def windows_host_process(ctx: CheckContext) -> Iterator[Violation]:
     pod = ctx.pod
     if pod is None:
@@ -214,12 +229,12 @@ _PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
 _LIFECYCLE = ("postStart", "preStop")
 
 
-@check("probe_host")
+@template("probe-host", "container", "Probes and lifecycle hooks (httpGet, tcpSocket) that name a host.")
 def probe_host(ctx: CheckContext) -> Iterator[Violation]:
     if ctx.pod is None:
         return
     for container in ctx.pod.containers():
-        handlers = [((probe,), container.data.get(probe)) for probe in _PROBES]
+        handlers: list[tuple[tuple[str, ...], Any]] = [((probe,), container.data.get(probe)) for probe in _PROBES]
         lifecycle = mapping(container.data.get("lifecycle"))
         handlers += [(("lifecycle", hook), lifecycle.get(hook)) for hook in _LIFECYCLE]
         for where, handler in handlers:

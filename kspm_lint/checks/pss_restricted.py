@@ -8,17 +8,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kspm_lint.checks import check
+from kspm_lint.checks import template
 from kspm_lint.checks.pss_baseline import GOOD_PROFILE_TYPES, added_capabilities, mapping, unmasked_proc_mounts
 from kspm_lint.engine.context import CheckContext, Violation
+from kspm_lint.engine.parameters import Parameter
 
 
-@check("restricted_volume_types")
+@template("restricted-volume-types",
+          "pod",
+          "Volumes whose type is not in the allowed list.",
+          Parameter("allowed", "string-list", "Volume types a pod may use."))
 def restricted_volume_types(ctx: CheckContext) -> Iterator[Violation]:
     pod = ctx.pod
     if pod is None:
         return
-    allowed = set(ctx.params.get("allowed", []))
+    allowed = set(ctx.params["allowed"])
     for index, volume in pod.volumes():
         # A volume with no source is defaulted to emptyDir by the API server.
         for key, value in volume.items():
@@ -29,7 +33,9 @@ def restricted_volume_types(ctx: CheckContext) -> Iterator[Violation]:
                             "which the restricted standard does not allow")
 
 
-@check("privilege_escalation")
+@template("privilege-escalation",
+          "container",
+          "Containers that do not set allowPrivilegeEscalation: false (not Windows pods).")
 def privilege_escalation(ctx: CheckContext) -> Iterator[Violation]:
     pod = ctx.pod
     if pod is None or pod.is_windows:
@@ -47,7 +53,9 @@ def privilege_escalation(ctx: CheckContext) -> Iterator[Violation]:
                             container.name)
 
 
-@check("run_as_non_root")
+@template("run-as-non-root",
+          "pod",
+          "Pods and containers not required to run as non-root (pod-level setting covers containers).")
 def run_as_non_root(ctx: CheckContext) -> Iterator[Violation]:
     """Pod ``runAsNonRoot: true`` covers containers that leave it unset; any written value
     other than the boolean true (false, a quoted "true") fails where it is written."""
@@ -88,7 +96,7 @@ def _is_root(value: object) -> bool:
     return type(value) is int and value == 0
 
 
-@check("run_as_root_user")
+@template("run-as-root-user", "pod", "Pods and containers with runAsUser: 0.")
 def run_as_root_user(ctx: CheckContext) -> Iterator[Violation]:
     pod = ctx.pod
     if pod is None or pod.host_users_disabled:
@@ -108,7 +116,9 @@ def _seccomp_type(context: dict) -> tuple[bool, object]:
     return True, mapping(profile).get("type")
 
 
-@check("seccomp_profile_missing")
+@template("seccomp-profile-missing",
+          "pod",
+          "Containers left without a RuntimeDefault or Localhost seccomp profile.")
 def seccomp_profile_missing(ctx: CheckContext) -> Iterator[Violation]:
     pod = ctx.pod
     if pod is None or pod.is_windows:
@@ -140,12 +150,15 @@ def seccomp_profile_missing(ctx: CheckContext) -> Iterator[Violation]:
                         container.name, at=container.path)
 
 
-@check("capabilities_not_dropped")
+@template("capabilities-not-dropped",
+          "container",
+          "Containers that do not drop ALL, or add a capability outside the allowed list.",
+          Parameter("allowed-add", "string-list", "Capabilities a container may add.", ["NET_BIND_SERVICE"]))
 def capabilities_not_dropped(ctx: CheckContext) -> Iterator[Violation]:
     pod = ctx.pod
     if pod is None or pod.is_windows:
         return
-    allowed_add = set(ctx.params.get("allowed-add", ["NET_BIND_SERVICE"]))
+    allowed_add = set(ctx.params["allowed-add"])
     for container in pod.containers():
         caps = mapping(container.security_context.get("capabilities"))
         drop = caps.get("drop")
@@ -162,7 +175,7 @@ def capabilities_not_dropped(ctx: CheckContext) -> Iterator[Violation]:
                                 "(restricted allows only NET_BIND_SERVICE)", container.name)
 
 
-@check("proc_mount_restricted")
+@template("proc-mount-restricted", "container", "Containers that unmask /proc in a pod with hostUsers: false.")
 def proc_mount_restricted(ctx: CheckContext) -> Iterator[Violation]:
     """The restricted procMount control without the user-namespace relaxation.
 

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import difflib
+import importlib
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path as FsPath
 from typing import Any
 
-from kspm_lint.engine.context import CheckContext, Violation
+from kspm_lint.engine.context import CheckContext, CheckFunction, CheckTemplate, Violation
+from kspm_lint.engine.parameters import Parameter, ParameterError, inferred_schema, resolve
 from kspm_lint.findings import Severity
+from kspm_lint.fix.generators import GENERATORS, NAMED, FixBinding, OpsFix
 from kspm_lint.parsing.document import Document
 
 RULE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -19,6 +23,10 @@ _REQUIRED = ("id", "title", "severity", "category", "description", "remediation"
 _KNOWN = set(_REQUIRED) | {"references", "frameworks", "equivalents", "parameters", "fix"}
 FRAMEWORK_KEYS = ("pss", "cis", "nsa", "mitre")
 EQUIVALENT_KEYS = ("kube-linter", "polaris", "checkov", "kubescape", "kubeaudit", "kube-score")
+_FIX_KEYS = ("safety", "description", "generator", "ops")
+# The package whose ``load_templates()`` gives the built-in check templates. It is
+# imported by name: the checks import the engine, never the other way round.
+TEMPLATE_PACKAGE = "kspm_lint.checks"
 
 
 class RuleError(Exception):
@@ -45,6 +53,18 @@ class Rule:
     evaluate: Callable[[CheckContext], Iterable[Violation]] | None
     source: str
     fix: dict[str, Any] | None = None
+    template: CheckTemplate | None = None  # the Python template a "python" rule instantiates
+    schema: tuple[Parameter, ...] = ()  # what ``parameters`` may hold (config overrides too)
+    fixer: FixBinding | None = None  # the automatic fix, when the rule file names one
+
+    @property
+    def check_origin(self) -> str:
+        """Where the check is defined, for --explain and the reference docs."""
+        if self.template is not None:
+            return f"template {self.template.name} ({self.template.module})"
+        if self.check_kind == "declarative":
+            return f"declarative in {self.source}"
+        return "the engine itself (parsing, suppressions and the runner report it)"
 
     @property
     def pss_level(self) -> str | None:
@@ -54,6 +74,19 @@ class Rule:
     @property
     def fix_safety(self) -> str | None:
         return self.fix.get("safety") if self.fix else None
+
+
+@dataclass(frozen=True)
+class TemplateSet:
+    """The check templates rule files may name, and the functions they run."""
+
+    templates: Mapping[str, CheckTemplate]
+    functions: Mapping[str, CheckFunction]
+
+
+def builtin_templates() -> TemplateSet:
+    templates, functions = importlib.import_module(TEMPLATE_PACKAGE).load_templates()
+    return TemplateSet(templates, functions)
 
 
 def builtin_rules_dir() -> FsPath:
@@ -70,7 +103,7 @@ def _line(document: Document | None, path: tuple) -> int:
     return document.locate(path).line
 
 
-def load_rule_file(path: str, checks: dict[str, Callable]) -> Rule:
+def load_rule_file(path: str, templates: TemplateSet) -> Rule:
     from kspm_lint.engine.declarative import DeclarativeError, compile_check
     from kspm_lint.parsing.loader import parse_file
 
@@ -114,26 +147,38 @@ def load_rule_file(path: str, checks: dict[str, Callable]) -> Rule:
     references = raw.get("references", [])
     if not isinstance(references, list) or not all(isinstance(r, str) for r in references):
         raise fail("'references' must be a list of URLs", "references")
-    fix = raw.get("fix")
-    if fix is not None and (not isinstance(fix, dict) or fix.get("safety") not in ("safe", "unsafe", "none")):
-        raise fail("'fix' needs 'safety: safe', 'unsafe' or 'none'", "fix")
 
     spec = raw["check"]
     if not isinstance(spec, dict):
         raise fail("'check' must be a mapping", "check")
+    given = raw.get("parameters", {})
     evaluate: Callable | None
-    if "python" in spec:
-        name = spec["python"]
-        if name not in checks:
-            raise fail(f"unknown Python check '{name}'", "check", "python")
-        kind, evaluate = "python", checks[name]
+    template: CheckTemplate | None = None
+    scope: str | None = None
+    if "template" in spec or "python" in spec:
+        template = _template(spec, templates, fail)
+        kind, evaluate = "python", templates.functions[template.function]
+        schema = template.parameters
     elif spec.get("engine") is True:
-        kind, evaluate = "engine", None
+        if len(spec) > 1:
+            raise fail(f"unknown key '{sorted(k for k in spec if k != 'engine')[0]}' in an engine check", "check")
+        kind, evaluate, schema = "engine", None, ()
     else:
         try:
-            kind, evaluate = "declarative", compile_check(spec)
+            check = compile_check(spec)
         except DeclarativeError as exc:
             raise fail(str(exc), "check", *exc.field) from None
+        kind, evaluate, scope = "declarative", check, check.scope
+    try:
+        if kind == "declarative":
+            schema = inferred_schema(given)
+        parameters = resolve(schema, given, rule_id)
+    except ParameterError as exc:
+        where = ("parameters", exc.key) if exc.key is not None else ("parameters",) if "parameters" in raw \
+            else ("check",)
+        raise fail(str(exc), *where) from None
+    fix = raw.get("fix")
+    fixer = _fixer(fix, scope, path, fail) if fix is not None else None
     return Rule(
         id=rule_id,
         title=raw["title"].strip(),
@@ -144,12 +189,75 @@ def load_rule_file(path: str, checks: dict[str, Callable]) -> Rule:
         references=references,
         frameworks=raw.get("frameworks", {}),
         equivalents=raw.get("equivalents", {}),
-        parameters=raw.get("parameters", {}),
+        parameters=parameters,
         check_kind=kind,
         evaluate=evaluate,
         source=path,
         fix=fix,
+        template=template,
+        schema=schema,
+        fixer=fixer,
     )
+
+
+def _template(spec: dict[str, Any], templates: TemplateSet, fail: Callable[..., RuleError]) -> CheckTemplate:
+    """``check: {template: NAME}`` (``python: function_name`` is the older spelling)."""
+    key = "template" if "template" in spec else "python"
+    extra = sorted(k for k in spec if k != key)
+    if extra:
+        raise fail(f"unknown key '{extra[0]}' in a template check: a template takes its values from "
+                   "'parameters:'", "check", extra[0])
+    name = spec[key]
+    by_function = {t.function: t for t in templates.templates.values()}
+    found = templates.templates.get(name) if key == "template" else by_function.get(name)
+    if found is None:
+        names = sorted(templates.templates)
+        close = difflib.get_close_matches(str(name), names, n=3)
+        hint = f"did you mean: {', '.join(close)}?" if close else "see kspm-lint --list-templates"
+        raise fail(f"unknown check template '{name}' ({hint})", "check", key)
+    return found
+
+
+def _fixer(fix: Any, scope: str | None, path: str, fail: Callable[..., RuleError]) -> FixBinding | None:
+    """Validate ``fix:``; a rule that claims a fix must name its generator or write its ops."""
+    from kspm_lint.engine.declarative import DeclarativeError, compile_fix_ops
+
+    if not isinstance(fix, dict):
+        raise fail("'fix' must be a mapping (safety, description, and generator or ops)", "fix")
+    for key in fix:
+        if key not in _FIX_KEYS:
+            raise fail(f"unknown key '{key}' in fix (known: {', '.join(_FIX_KEYS)})", "fix", key)
+    safety = fix.get("safety")
+    if safety not in ("safe", "unsafe", "none"):
+        raise fail("'fix' needs 'safety: safe', 'unsafe' or 'none'", "fix", *(("safety",) if "safety" in fix else ()))
+    if safety == "none":
+        for key in ("generator", "ops"):
+            if key in fix:
+                raise fail(f"a fix with 'safety: none' has no '{key}'", "fix", key)
+        return None
+    description = fix.get("description")
+    if not isinstance(description, str) or not description.strip():
+        raise fail("a fix needs a 'description' saying what it changes and why it is safe or not", "fix")
+    if ("generator" in fix) == ("ops" in fix):
+        raise fail(f"a '{safety}' fix names its 'generator' (one of: {', '.join(sorted(NAMED))}) or, in a "
+                   "declarative rule, lists its 'ops'; it needs exactly one of them", "fix")
+    one_line = " ".join(description.split())
+    if "ops" in fix:
+        if scope is None:
+            raise fail("fix 'ops' are for declarative checks; a template rule names a 'generator'", "fix", "ops")
+        try:
+            ops = compile_fix_ops(fix["ops"])
+        except DeclarativeError as exc:
+            raise fail(str(exc), "fix", *exc.field) from None
+        return FixBinding(safety, one_line, OpsFix(scope, ops), f"declarative in {path}")
+    name = fix["generator"]
+    generator = NAMED.get(name) if isinstance(name, str) else None
+    if generator is None:
+        raise fail(f"unknown fix generator '{name}' (one of: {', '.join(sorted(NAMED))})", "fix", "generator")
+    if generator.safety == "unsafe" and safety == "safe":
+        raise fail(f"fix generator '{name}' is unsafe (it can change how the workload runs); "
+                   "declare 'safety: unsafe'", "fix", "safety")
+    return FixBinding(safety, one_line, generator.function, f"generator {name} ({generator.module})")
 
 
 def rule_files(directory: str | os.PathLike) -> list[str]:
@@ -159,18 +267,21 @@ def rule_files(directory: str | os.PathLike) -> list[str]:
     return sorted(str(p) for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
 
 
-def load_rules(extra_dirs: Iterable[str] = ()) -> dict[str, Rule]:
-    """Built-in rules plus users' rule directories; a duplicate id is an error."""
-    from kspm_lint.checks import load_builtin_checks
+def load_rules(extra_dirs: Iterable[str] = (), templates: TemplateSet | None = None) -> dict[str, Rule]:
+    """Built-in rules plus users' rule directories; a duplicate id is an error.
 
-    checks = load_builtin_checks()
+    The loaded rules' fixes are bound in ``fix.generators.GENERATORS`` (by rule id,
+    replacing those of an earlier load), where the fix code finds them."""
+    templates = templates if templates is not None else builtin_templates()
     rules: dict[str, Rule] = {}
-    for directory in [builtin_rules_dir(), *extra_dirs]:
+    directories: list[str | os.PathLike] = [builtin_rules_dir(), *extra_dirs]
+    for directory in directories:
         for path in rule_files(directory):
-            rule = load_rule_file(path, checks)
+            rule = load_rule_file(path, templates)
             if rule.id in rules:
                 raise RuleError(path, 1, f"rule id '{rule.id}' is already defined in {rules[rule.id].source}")
             rules[rule.id] = rule
+    GENERATORS.bind({rule.id: rule.fixer for rule in rules.values() if rule.fixer is not None})
     return rules
 
 
@@ -208,3 +319,6 @@ def _match(rules: dict[str, Rule], selector: str) -> list[Rule]:
         wanted = levels.get(selector[4:], ())
         return [r for r in rules.values() if r.pss_level in wanted]
     return [r for r in rules.values() if r.category == selector]
+
+
+GENERATORS.install_loader(load_rules)  # reading the fixes before any load binds the built-in rules

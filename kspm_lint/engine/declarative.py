@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kspm_lint.engine.context import CheckContext, Violation
+from kspm_lint.fix.model import PatchOp
 from kspm_lint.location import Path, format_path
 
 OPERATORS = ("exists", "absent", "equals", "not-equals", "in", "not-in", "matches", "not-matches")
@@ -57,7 +58,7 @@ def _datum_path(datum: Any) -> Path:
         elif isinstance(node, jsonpath.Fields):
             parts.extend(node.fields)
         elif isinstance(node, jsonpath.Index):
-            parts.extend(getattr(node, "indices", None) or [node.index])
+            parts.extend(getattr(node, "indices", None) or [node.index])  # type: ignore[attr-defined]
 
     visit(datum.full_path)
     return tuple(parts)
@@ -108,10 +109,11 @@ class Condition:
             hits = [(p, v) for p, v in present if any(_same(v, x) for x in self.value)]
         elif op == "not-in":
             hits = [(p, v) for p, v in present if not any(_same(v, x) for x in self.value)]
-        elif op == "matches":
-            hits = [(p, v) for p, v in present if isinstance(v, str) and self.pattern.search(v)]
-        else:  # not-matches
-            hits = [(p, v) for p, v in present if isinstance(v, str) and not self.pattern.search(v)]
+        else:  # matches / not-matches: compile_condition always sets the pattern for them
+            pattern = self.pattern
+            assert pattern is not None
+            wanted = op == "matches"
+            hits = [(p, v) for p, v in present if isinstance(v, str) and bool(pattern.search(v)) is wanted]
         return bool(hits), hits
 
 
@@ -225,3 +227,91 @@ def compile_check(raw: dict[str, Any]) -> DeclarativeCheck:
         raise DeclarativeError("'exempt-windows' must be true or false", ("exempt-windows",))
     conditions = [compile_condition(entry, index) for index, entry in enumerate(when)]
     return DeclarativeCheck(scope, frozenset(kinds) if kinds else None, conditions, message, exempt_windows)
+
+
+FIX_OPS = ("set", "remove", "append")
+_PATH_TOKEN = re.compile(r"""\.?([A-Za-z0-9_-]+)|\[(\d+)\]|\['((?:[^'\\]|\\.)*)'\]|\["((?:[^"\\]|\\.)*)"\]""")
+
+
+def parse_fix_path(text: str) -> Path:
+    """``securityContext.capabilities.drop``, ``ports[0].hostPort``,
+    ``metadata.annotations['example.com/x']``: keys, list indices, quoted keys."""
+    parts: list[Any] = []
+    position = 0
+    while position < len(text):
+        match = _PATH_TOKEN.match(text, position)
+        if match is None or (match.group(0).startswith(".") and position == 0) or \
+                (match.group(1) is not None and position > 0 and not match.group(0).startswith(".")):
+            raise ValueError(f"bad path '{text}' at character {position + 1} (write keys as a.b, list "
+                             "items as a[0], other keys as a['x.y'])")
+        key, index, single, double = match.groups()
+        if index is not None:
+            parts.append(int(index))
+        elif key is not None:
+            parts.append(key)
+        else:
+            quoted = single if single is not None else double
+            parts.append(re.sub(r"\\(.)", r"\1", quoted))
+        position = match.end()
+    if not parts:
+        raise ValueError("a fix op needs a non-empty 'path'")
+    return tuple(parts)
+
+
+def _plain(value: Any) -> bool:
+    """Data a manifest can hold: strings, numbers, booleans, lists and string-keyed mappings."""
+    if isinstance(value, (str, bool, int, float)):
+        return True
+    if isinstance(value, list):
+        return all(_plain(item) for item in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _plain(v) for k, v in value.items())
+    return False
+
+
+def compile_fix_ops(raw: Any) -> tuple[PatchOp, ...]:
+    """A declarative fix's ``ops`` (paths relative to the check's scope) as ``PatchOp``s.
+
+    Errors are ``DeclarativeError`` with the offending key under ``fix``."""
+    if not isinstance(raw, list) or not raw:
+        raise DeclarativeError("'ops' must be a non-empty list of {op, path, value} entries", ("ops",))
+    ops: list[PatchOp] = []
+    for index, entry in enumerate(raw):
+        where = ("ops", index)
+        if not isinstance(entry, dict):
+            raise DeclarativeError("each fix op is a mapping with op, path and value", where)
+        unknown = sorted(set(entry) - {"op", "path", "value", "prune"})
+        if unknown:
+            raise DeclarativeError(f"unknown key '{unknown[0]}' in fix op (known: op, path, value, prune)",
+                                   where + (unknown[0],))
+        op = entry.get("op")
+        if op not in FIX_OPS:
+            raise DeclarativeError(f"unknown fix op '{op}' (one of: {', '.join(FIX_OPS)})",
+                                   where + (("op",) if "op" in entry else ()))
+        path_text = entry.get("path")
+        if not isinstance(path_text, str):
+            raise DeclarativeError("a fix op needs a 'path' (text such as securityContext.privileged)",
+                                   where + (("path",) if "path" in entry else ()))
+        try:
+            path = parse_fix_path(path_text)
+        except ValueError as exc:
+            raise DeclarativeError(str(exc), where + ("path",)) from None
+        prune = entry.get("prune", False)
+        if not isinstance(prune, bool) or (prune and op != "remove"):
+            raise DeclarativeError("'prune' is true or false, and only for 'remove'", where + ("prune",))
+        if op == "remove":
+            if "value" in entry:
+                raise DeclarativeError("'remove' takes no 'value'", where + ("value",))
+            ops.append(PatchOp("remove", path, prune=prune))
+            continue
+        if "value" not in entry:
+            raise DeclarativeError(f"'{op}' needs a 'value'", where)
+        value = entry["value"]
+        if not _plain(value):
+            raise DeclarativeError(f"the value of '{op}' must be a string, number, boolean, list or "
+                                   f"mapping, not {'null' if value is None else type(value).__name__}",
+                                   where + ("value",))
+        if op == "append" and isinstance(value, list):
+            raise DeclarativeError("'append' adds one item: its value cannot be a list", where + ("value",))
+        ops.append(PatchOp(op, path, value))
+    return tuple(ops)

@@ -5,6 +5,10 @@ the object it sits in, and returns ``PatchOp``s with document-relative paths. It
 never looks at text: the same ops serve ``--fix``, ``--diff``, JSON, SARIF and
 rdjson. A finding no generator can fix soundly raises ``NoFix`` with the reason.
 
+Rule files name their generator (``fix: {generator: NAME}``, from ``NAMED``) or, for
+declarative rules, write the ops themselves (``OpsFix``); loading the rules binds each
+rule id to its fix in ``GENERATORS``, which ``ops_for`` reads.
+
 Two findings about the same container get identical ops for shared changes (the
 capability fixes compute the container's whole capability patch), so the planner
 can de-duplicate them.
@@ -12,12 +16,12 @@ can de-duplicate them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from kspm_lint.findings import Finding
-from kspm_lint.fix.model import PatchOp
+from kspm_lint.fix.model import PatchOp, Safety
 from kspm_lint.fix.ops import get_path
 from kspm_lint.location import Path
 from kspm_lint.parsing.document import Document, ParsedFile
@@ -226,11 +230,6 @@ def read_only_root_filesystem(target: Target) -> list[PatchOp]:
     return ops
 
 
-def service_account_token_automount(target: Target) -> list[PatchOp]:
-    _, pod_path = target.need_pod()
-    return [PatchOp("set", pod_path + ("automountServiceAccountToken",), False)]
-
-
 def remove_field(target: Target) -> list[PatchOp]:
     """host-namespaces, host-port: delete the offending field itself."""
     return [PatchOp("remove", target.path)]
@@ -247,24 +246,119 @@ def host_port(target: Target) -> list[PatchOp]:
 
 Generator = Callable[[Target], list[PatchOp]]
 
-# rule id -> (generator, the safety class the rule file must declare)
-GENERATORS: dict[str, tuple[Generator, str]] = {
-    "privilege-escalation": (privilege_escalation, "safe"),
-    "seccomp-profile-missing": (seccomp_profile, "safe"),
-    "seccomp-unconfined": (seccomp_unconfined, "safe"),
-    "apparmor-unconfined": (apparmor_unconfined, "safe"),
-    "proc-mount": (proc_mount, "safe"),
-    "proc-mount-restricted": (proc_mount, "safe"),
-    "privileged-container": (privileged_container, "unsafe"),
-    "capabilities-not-dropped": (capabilities, "unsafe"),
-    "capabilities-beyond-baseline": (capabilities, "unsafe"),
-    "run-as-non-root": (run_as_non_root, "unsafe"),
-    "run-as-root-user": (run_as_root_user, "unsafe"),
-    "read-only-root-filesystem": (read_only_root_filesystem, "unsafe"),
-    "service-account-token-automount": (service_account_token_automount, "unsafe"),
-    "host-namespaces": (remove_field, "unsafe"),
-    "host-port": (host_port, "unsafe"),
-}
+
+@dataclass(frozen=True)
+class FixGenerator:
+    """A named fix that rule files refer to (``fix: {generator: NAME, ...}``).
+
+    ``safety`` is the least cautious class a rule may declare for it: a ``safe``
+    generator may be declared safe or unsafe, an ``unsafe`` one only unsafe, and
+    ``None`` (removing a field: it depends on the field) leaves it to the rule.
+    """
+
+    name: str
+    function: Generator
+    safety: Safety | None
+    summary: str
+
+    @property
+    def module(self) -> str:
+        return self.function.__module__
+
+
+def _named(*entries: tuple[str, Generator, Safety | None, str]) -> dict[str, FixGenerator]:
+    return {name: FixGenerator(name, function, safety, summary) for name, function, safety, summary in entries}
+
+
+NAMED: dict[str, FixGenerator] = _named(
+    ("privilege-escalation", privilege_escalation, "safe",
+     "Sets the container's allowPrivilegeEscalation: false."),
+    ("seccomp-profile", seccomp_profile, "safe",
+     "Sets seccompProfile.type: RuntimeDefault where the finding points (pod or container)."),
+    ("seccomp-unconfined", seccomp_unconfined, "safe",
+     "Replaces an unconfined seccomp profile type with RuntimeDefault."),
+    ("apparmor-unconfined", apparmor_unconfined, "safe",
+     "Replaces an unconfined AppArmor annotation or profile with runtime/default / RuntimeDefault."),
+    ("proc-mount", proc_mount, "safe", "Sets the container's procMount: Default."),
+    ("privileged-container", privileged_container, "unsafe",
+     "Removes privileged: true (and a securityContext it leaves empty)."),
+    ("capabilities", capabilities, "unsafe",
+     "Drops ALL capabilities and removes added ones (NET_BIND_SERVICE kept for ports below 1024)."),
+    ("run-as-non-root", run_as_non_root, "unsafe",
+     "Sets runAsNonRoot: true and replaces a runAsUser: 0 that contradicts it."),
+    ("run-as-root-user", run_as_root_user, "unsafe", f"Replaces runAsUser: 0 with {NON_ROOT_UID}."),
+    ("read-only-root-filesystem", read_only_root_filesystem, "unsafe",
+     "Sets readOnlyRootFilesystem: true and mounts an emptyDir at /tmp."),
+    ("remove-field", remove_field, None, "Removes the field the finding points at."),
+    ("host-port", host_port, "unsafe", "Removes an explicit hostPort."),
+)
+
+
+@dataclass(frozen=True)
+class OpsFix:
+    """A declarative fix: ops written in a rule file, relative to the check's scope."""
+
+    scope: str  # resource, workload, pod or container (as the declarative check)
+    ops: tuple[PatchOp, ...]  # paths relative to the scope
+
+    def __call__(self, target: Target) -> list[PatchOp]:
+        if self.scope == "container":
+            base = target.need_container()[1]
+        elif self.scope == "pod":
+            base = target.need_pod()[1]
+        else:
+            base = target.base
+        return [PatchOp(op.op, base + op.path, op.value, op.prune) for op in self.ops]
+
+
+@dataclass(frozen=True)
+class FixBinding:
+    """A rule's automatic fix, as its rule file names it."""
+
+    safety: Safety
+    description: str
+    generator: Generator
+    defined_in: str  # "generator NAME (module)" or "declarative in FILE", for --explain
+
+
+class RuleFixes(Mapping[str, tuple[Generator, Safety]]):
+    """rule id -> (generator, declared safety) of the rules last loaded that have a fix.
+
+    ``engine.catalog.load_rules`` binds the rules it loads (built-in and custom; a new
+    load replaces the previous set); the fix code looks rules up here by the finding's
+    rule id. Reading it before any rules were loaded loads the built-in ones first,
+    through the loader the catalog installs (this module never imports the engine).
+    """
+
+    def __init__(self) -> None:
+        self._bound: dict[str, tuple[Generator, Safety]] = {}
+        self._loaded = False
+        self._loader: Callable[[], object] | None = None
+
+    def install_loader(self, loader: Callable[[], object]) -> None:
+        self._loader = loader
+
+    def bind(self, bindings: Mapping[str, FixBinding]) -> None:
+        """The fixes of a freshly loaded rule set, replacing the previous ones."""
+        self._bound = {rule_id: (b.generator, b.safety) for rule_id, b in bindings.items()}
+        self._loaded = True
+
+    def _ready(self) -> dict[str, tuple[Generator, Safety]]:
+        if not self._loaded and self._loader is not None:
+            self._loader()
+        return self._bound
+
+    def __getitem__(self, rule_id: str) -> tuple[Generator, Safety]:
+        return self._ready()[rule_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(dict(self._ready()))
+
+    def __len__(self) -> int:
+        return len(self._ready())
+
+
+GENERATORS = RuleFixes()
 
 
 def ops_for(finding: Finding, parsed: ParsedFile, document: Document) -> list[PatchOp]:

@@ -1,6 +1,7 @@
 """The README's rule table, generated from ``rules/`` (a test fails when it is stale).
 
-Regenerate with: ``python -m kspm_lint.report.rule_table README.md``
+Regenerate with: ``python -m kspm_lint.report.rule_table README.md``; with
+``--docs docs/`` it writes the reference docs instead (``kspm_lint.report.reference``).
 """
 
 from __future__ import annotations
@@ -58,6 +59,17 @@ def update(path: Path) -> bool:
     return new != text
 
 
-if __name__ == "__main__":
-    target = Path(sys.argv[1] if len(sys.argv) > 1 else "README.md")
+def main(argv: list[str]) -> None:
+    if argv[:1] == ["--docs"]:
+        from kspm_lint.report.reference import write_docs
+
+        directory = Path(argv[1] if len(argv) > 1 else "docs")
+        changed = write_docs(directory)
+        print(f"{directory}: {'updated ' + ', '.join(changed) if changed else 'up to date'}")
+        return
+    target = Path(argv[0] if argv else "README.md")
     print(f"{target}: {'updated' if update(target) else 'up to date'}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

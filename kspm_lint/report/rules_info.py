@@ -1,11 +1,15 @@
-"""``--list-rules`` and ``--explain``: what each rule checks, why, and how to fix it."""
+"""``--list-rules``, ``--list-templates`` and ``--explain``: what each rule checks, why,
+how to fix it, and where its check and fix are defined."""
 
 from __future__ import annotations
 
 import json
 import textwrap
+from collections.abc import Iterable
 
 from kspm_lint.engine.catalog import Rule
+from kspm_lint.engine.context import CheckTemplate
+from kspm_lint.engine.parameters import Parameter
 
 
 def fix_label(rule: Rule) -> str:
@@ -64,12 +68,17 @@ def explain(rule: Rule) -> str:
         safety = rule.fix.get("safety")
         heading = {"safe": "Automatic fix (safe: applied by --fix)",
                    "unsafe": "Automatic fix (unsafe: applied by --fix --unsafe-fixes)",
-                   "none": "Automatic fix: none"}.get(safety, "Automatic fix")
+                   "none": "Automatic fix: none"}.get(str(safety), "Automatic fix")
         lines += [heading + ":", block(rule.fix.get("description", "")), ""]
     if rule.parameters:
         lines.append("Parameters (override in config under parameters.<rule>):")
+        described = {p.name: p for p in rule.schema}
         for key, value in rule.parameters.items():
-            lines.append(f"  {key}: {json.dumps(value)}")
+            parameter = described.get(key)
+            kind = f" ({parameter.type_label()})" if parameter else ""
+            lines.append(f"  {key}{kind}: {json.dumps(value)}")
+            if parameter and rule.template is not None:
+                lines.append(f"      {parameter.description}")
         lines.append("")
     framework = _framework_lines(rule)
     if framework:
@@ -77,4 +86,39 @@ def explain(rule: Rule) -> str:
     if rule.references:
         lines += ["References:", *(f"  {ref}" for ref in rule.references), ""]
     lines.append(f"Defined in {rule.source}")
+    lines.append(f"  check: {rule.check_origin}")
+    lines.append(f"  fix: {rule.fixer.defined_in if rule.fixer else 'none'}")
     return "\n".join(lines) + "\n"
+
+
+def default_text(parameter: Parameter) -> str:
+    return "required" if parameter.required else json.dumps(parameter.default)
+
+
+def parameter_row(parameter: Parameter) -> dict[str, object]:
+    return {"name": parameter.name, "type": parameter.type, "placeholders": list(parameter.placeholders),
+            "required": parameter.required, "default": None if parameter.required else parameter.default,
+            "description": parameter.description}
+
+
+def list_templates(templates: Iterable[CheckTemplate], rules: Iterable[Rule], fmt: str = "text") -> str:
+    """Each Python check template: scope, parameters and the rules that instantiate it."""
+    templates = sorted(templates, key=lambda t: t.name)
+    used: dict[str, list[str]] = {}
+    for rule in rules:
+        if rule.template is not None:
+            used.setdefault(rule.template.name, []).append(rule.id)
+    if fmt == "json":
+        rows = [{"name": t.name, "scope": t.scope, "description": t.description, "module": t.module,
+                 "parameters": [parameter_row(p) for p in t.parameters], "rules": sorted(used.get(t.name, []))}
+                for t in templates]
+        return json.dumps(rows, indent=2) + "\n"
+    lines: list[str] = []
+    for t in templates:
+        lines.append(f"{t.name}  (scope: {t.scope}; {t.module})")
+        lines.append(f"  {t.description}")
+        for p in t.parameters:
+            lines.append(f"  - {p.name} ({p.type_label()}, default: {default_text(p)}): {p.description}")
+        lines.append(f"  rules: {', '.join(sorted(used.get(t.name, []))) or 'none'}")
+        lines.append("")
+    return "\n".join(lines)

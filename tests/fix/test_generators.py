@@ -12,18 +12,34 @@ from hypothesis import strategies as st
 from kspm_lint.engine.catalog import load_rules
 from kspm_lint.fix.apply import apply_fixes
 from kspm_lint.fix.edits import apply_edits, text_edits
-from kspm_lint.fix.generators import GENERATORS
+from kspm_lint.fix.generators import GENERATORS, NAMED
 from tests.conftest import shared_path
 from tests.fix.conftest import lint_run
 
 
 def test_fix_safety_matches_the_rule_files():
+    """Every rule that claims a fix has one bound, with the safety its file declares."""
     rules = load_rules()
     declared = {rule_id: rule.fix_safety for rule_id, rule in rules.items()}
-    assert {rule_id: safety for rule_id, (_, safety) in GENERATORS.items()} == {
-        rule_id: declared[rule_id] for rule_id in GENERATORS}
     promised = {rule_id for rule_id, safety in declared.items() if safety in ("safe", "unsafe")}
-    assert promised == set(GENERATORS), "a rule file promises a fix that does not exist, or the reverse"
+    assert set(GENERATORS) == promised, "a rule file promises a fix that does not exist, or the reverse"
+    assert {rule_id: safety for rule_id, (_, safety) in GENERATORS.items()} == {
+        rule_id: declared[rule_id] for rule_id in promised}
+    for rule_id in promised:
+        assert GENERATORS[rule_id][0] is rules[rule_id].fixer.generator
+
+
+def test_every_named_generator_is_used_by_a_rule():
+    """A generator no rule names is dead code (or a rule file forgot to name it)."""
+    used = {rule.fix["generator"] for rule in load_rules().values() if rule.fix and "generator" in rule.fix}
+    assert used == set(NAMED)
+
+
+def test_no_generator_is_declared_safer_than_it_is():
+    for rule in load_rules().values():
+        name = (rule.fix or {}).get("generator")
+        if name and NAMED[name].safety == "unsafe":
+            assert rule.fix_safety == "unsafe", rule.id
 
 
 @pytest.mark.parametrize("level", ["baseline", "restricted"])
