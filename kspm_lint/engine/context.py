@@ -42,7 +42,8 @@ class CheckContext:
 
 
 CheckFunction = Callable[[CheckContext], Iterable[Violation]]
-TEMPLATE_SCOPES = ("resource", "pod", "container")
+# "run": the check reads the whole run's inventory (phase 2) instead of one object.
+TEMPLATE_SCOPES = ("resource", "pod", "container", "run")
 
 
 @dataclass(frozen=True)

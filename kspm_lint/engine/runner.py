@@ -44,12 +44,15 @@ RunWideCheck = Callable[[Inventory, dict[str, Any]], Iterable[CrossViolation]]
 
 
 def run_wide(check: RunWideCheck) -> RunWideCheck:
-    """Mark a Python check as reading the whole inventory (phase 2) instead of one object."""
+    """Mark a check function as reading the whole inventory (phase 2) instead of one
+    object; a template of scope ``run`` is one too."""
     check.run_wide = True  # type: ignore[attr-defined]
     return check
 
 
 def is_run_wide(rule: Rule) -> bool:
+    if rule.template is not None and rule.template.scope == "run":
+        return True
     return bool(getattr(rule.evaluate, "run_wide", False))
 
 

@@ -66,7 +66,7 @@ def test_json_sarif_and_junit_from_one_lint_equal_single_runs(tmp_path, monkeypa
     both = cli("--format", "json", "--report", f"sarif={sarif}", "--report", f"junit={junit}", "examples")
     assert both.exit_code == 1
     files = json.loads(both.stdout)["summary"]["files"]
-    assert files == 6  # examples/: five manifests and the workflow file
+    assert files == 9  # examples/: five manifests, the workflow file, the custom-rules example
     # One lint: one call of the entry point, each file linted once and its fixes attached once.
     assert counted == {"lint_paths": 1, "lint_unit": files, "attach": files}
 
