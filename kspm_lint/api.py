@@ -32,6 +32,7 @@ class Settings:
     fail_on: Severity = Severity.LOW
     inline_suppressions: bool = True
     context: str | None = None  # where a partial run finds the rest of the objects (--context)
+    rank: bool = True  # score findings by their workload's context (kspm_lint.risk)
 
     @classmethod
     def merge(cls, config: Config, select: Iterable[str] = (), ignore: Iterable[str] = (),
@@ -120,7 +121,7 @@ def run_linter(linter: Linter, paths: list[str], settings: Settings,
     """Phase 1 over every target (in workers for a large run), phase 2 over the
     inventory, then suppressions; the result equals a single-process run's."""
     targets = list(discover(paths, settings.exclude))
-    collect = inventory or linter.needs_inventory
+    collect = inventory or linter.needs_inventory or settings.rank
     context = find_context(paths, targets, settings.exclude, settings.context) \
         if linter.needs_inventory else Context(None, ())
     jobs = [(target, False) for target in targets] + [(target, True) for target in context.targets]
@@ -166,6 +167,10 @@ def run_linter(linter: Linter, paths: list[str], settings: Settings,
     # Stale config ignores can only be judged when whole directories were linted.
     linter.suppress(suppressed_units, findings,
                     judge_config_ignores=bool(paths) and all(os.path.isdir(p) for p in paths))
+    if run_inventory is not None and settings.rank:
+        from kspm_lint.risk import rank
+
+        rank(findings, run_inventory)
     findings.sort(key=lambda f: f.sort_key)
     report = Report(findings=findings, rules=linter.rules, files=len(targets), resources=resources,
                     fail_on=settings.fail_on, skipped_documents=sum(skipped.values()))

@@ -140,6 +140,9 @@ class _Command(click.Command):
               help="List the check templates (scope, parameters) rule files can instantiate, and exit.")
 @click.option("--explain", metavar="RULE", help="Explain a rule and exit.")
 @click.option("--no-color", is_flag=True, help="No colours (also: NO_COLOR environment variable).")
+@click.option("--sort", type=click.Choice(["file", "risk"]), default="file", show_default=True,
+              help="Text report order: by file and line, or riskiest first (severity raised by exposure, "
+                   "privilege, secrets and missing network isolation of the workload).")
 @click.option("--statistics", is_flag=True, help="Print a count of findings per rule instead of the findings.")
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only, no headers or summary.")
 @click.option("-v", "--verbose", is_flag=True, help="Say which files and documents were skipped and why.")
@@ -150,7 +153,7 @@ def main(paths: tuple[str, ...], fmt: str, output: str | None, reports: tuple[Re
          rules_dir: tuple[str, ...], exclude: tuple[str, ...], no_inline_suppressions: bool,
          fix: bool, unsafe_fixes: bool, diff: bool, sarif_category: str | None, changed_since: str | None,
          context_dir: str | None, list_rules: bool, list_templates: bool, explain: str | None, no_color: bool,
-         statistics: bool, quiet: bool,
+         sort: str, statistics: bool, quiet: bool,
          verbose: bool) -> None:
     """Lint Kubernetes manifests for security-posture problems.
 
@@ -229,9 +232,9 @@ def main(paths: tuple[str, ...], fmt: str, output: str | None, reports: tuple[Re
     else:
         color = not no_color and "NO_COLOR" not in os.environ and output is None and sys.stdout.isatty()
         outputs = [Output(FORMATS[fmt], output, "--output",
-                          RenderOptions(color=color, quiet=quiet, sarif_category=sarif_category))]
+                          RenderOptions(color=color, quiet=quiet, sarif_category=sarif_category, sort=sort))]
         outputs += [Output(FORMATS[target.format], target.path, f"--report {target.format}={target.path}",
-                           RenderOptions(quiet=quiet, sarif_category=sarif_category)) for target in reports]
+                           RenderOptions(quiet=quiet, sarif_category=sarif_category, sort=sort)) for target in reports]
         _write_outputs(report, outputs)
     nothing_changed = bool(changed_since) and not targets
     if report.resources == 0 and not nothing_changed and \

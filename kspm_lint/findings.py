@@ -80,6 +80,18 @@ class SuppressionRecord:
     reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class Risk:
+    """A 0-10 score (severity raised by the workload's context: ``kspm_lint.risk``) and
+    the reasons that raised it."""
+
+    score: float
+    reasons: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, object]:
+        return {"score": self.score, "reasons": list(self.reasons)}
+
+
 @dataclass(slots=True)
 class Finding:
     """One problem. ``file``/``span`` are the primary location: the place a person edits.
@@ -100,6 +112,7 @@ class Finding:
     suppression: SuppressionRecord | None = None
     fix: Fix | None = None
     key_path: Path | None = None  # ``path`` with named list items by name, when that differs
+    risk: Risk | None = None  # set by the ranking, once every finding of the run is known
 
     @property
     def location(self) -> Location:

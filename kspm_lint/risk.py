@@ -15,12 +15,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from kspm_lint.findings import Finding, ObjectAddress, Severity
+from kspm_lint.findings import Finding, ObjectAddress, Risk, Severity
 from kspm_lint.inventory import Inventory, InventoryObject
 
 # Where a severity starts on a 0-10 scale (GitHub code scanning's security-severity bands).
 BASE = {Severity.CRITICAL: 9.0, Severity.HIGH: 7.5, Severity.MEDIUM: 5.0, Severity.LOW: 2.5, Severity.INFO: 0.5}
-WEIGHTS = {"exposed": 1.5, "privileged": 1.0, "data": 0.5, "no-isolation": 0.5}
+# Each context closes this share of the distance between the score and 10, so scores
+# order without piling up at the top: a high finding on an exposed, privileged workload
+# comes out at 9.2, the same finding on an internal one stays at 7.5.
+WEIGHTS = {"exposed": 0.5, "privileged": 0.35, "data": 0.2, "no-isolation": 0.15}
 # Findings that give a container host or kernel access: context for the rest of the workload.
 PRIVILEGE_RULES = frozenset({
     "privileged-container", "host-namespaces", "capabilities-beyond-baseline", "host-path-volume",
@@ -28,17 +31,6 @@ PRIVILEGE_RULES = frozenset({
 })
 NO_ISOLATION_RULES = frozenset({"namespace-missing-default-deny-ingress"})
 EXPOSING_SERVICE_TYPES = frozenset({"LoadBalancer", "NodePort"})
-
-
-@dataclass(frozen=True, slots=True)
-class Risk:
-    """A 0-10 score and the reasons that raised it above the severity's base."""
-
-    score: float
-    reasons: tuple[str, ...] = ()
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"score": self.score, "reasons": list(self.reasons)}
 
 
 @dataclass
@@ -53,12 +45,17 @@ class _Context:
         for key, items in (("exposed", self.exposed), ("privileged", self.privileged), ("data", self.data),
                            ("no-isolation", self.isolation)):
             if items:
-                out.append((key, "; ".join(dict.fromkeys(items))))
+                text = "; ".join(dict.fromkeys(items))
+                out.append((key, f"privileged ({text})" if key == "privileged" else text))
         return out
 
 
 def _mapping(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def pod_template(obj: InventoryObject) -> tuple[dict[str, Any], dict[str, Any]] | None:
@@ -87,16 +84,16 @@ def _backend_services(obj: InventoryObject) -> set[str]:
     names: set[str] = set()
     if obj.ref.kind == "Ingress":
         backends = [_mapping(spec.get("defaultBackend")), _mapping(spec.get("backend"))]
-        for rule in spec.get("rules") or []:
-            for path in _mapping(_mapping(rule).get("http")).get("paths") or []:
+        for rule in _list(spec.get("rules")):
+            for path in _list(_mapping(_mapping(rule).get("http")).get("paths")):
                 backends.append(_mapping(_mapping(path).get("backend")))
         for backend in backends:
             name = _mapping(backend.get("service")).get("name") or backend.get("serviceName")
             if isinstance(name, str):
                 names.add(name)
     else:  # HTTPRoute, GRPCRoute, TLSRoute
-        for rule in spec.get("rules") or []:
-            for ref in _mapping(rule).get("backendRefs") or []:
+        for rule in _list(spec.get("rules")):
+            for ref in _list(_mapping(rule).get("backendRefs")):
                 ref = _mapping(ref)
                 if ref.get("kind", "Service") == "Service" and isinstance(ref.get("name"), str):
                     names.add(ref["name"])
@@ -105,14 +102,14 @@ def _backend_services(obj: InventoryObject) -> set[str]:
 
 def _secret_use(pod: dict[str, Any]) -> list[str]:
     found = [f"mounts Secret '{_mapping(v.get('secret')).get('secretName')}'"
-             for v in pod.get("volumes") or [] if isinstance(v, dict) and isinstance(v.get("secret"), dict)]
-    for container in [*(pod.get("containers") or []), *(pod.get("initContainers") or [])]:
+             for v in _list(pod.get("volumes")) if isinstance(v, dict) and isinstance(v.get("secret"), dict)]
+    for container in [*_list(pod.get("containers")), *_list(pod.get("initContainers"))]:
         container = _mapping(container)
-        for env in container.get("env") or []:
+        for env in _list(container.get("env")):
             ref = _mapping(_mapping(_mapping(env).get("valueFrom")).get("secretKeyRef"))
             if ref.get("name"):
                 found.append(f"reads Secret '{ref['name']}' into its environment")
-        for source in container.get("envFrom") or []:
+        for source in _list(container.get("envFrom")):
             ref = _mapping(_mapping(source).get("secretRef"))
             if ref.get("name"):
                 found.append(f"reads Secret '{ref['name']}' into its environment")
@@ -180,24 +177,24 @@ def rank(findings: Iterable[Finding], inventory: Inventory) -> None:
             finding.risk = Risk(base)
             continue
         reasons = [(key, text) for key, text in context.reasons()
-                   if not (key == "privileged" and text == finding.rule)]  # not raised by itself alone
-        score = min(10.0, base + sum(WEIGHTS[key] for key, _ in reasons))
-        finding.risk = Risk(round(score, 1), tuple(text for _, text in reasons))
+                   if not (key == "privileged" and context.privileged == [finding.rule])]  # not by itself alone
+        remaining = 10.0 - base
+        for key, _ in reasons:
+            remaining *= 1.0 - WEIGHTS[key]
+        finding.risk = Risk(round(10.0 - remaining, 1), tuple(text for _, text in reasons))
 
 
 def top_workloads(findings: Iterable[Finding], limit: int = 5) -> list[tuple[float, Finding, int, tuple[str, ...]]]:
-    """(score, the workload's riskiest finding, how many findings it has, reasons) for the
-    riskiest workloads whose context raised their score, riskiest first."""
-    best: dict[ObjectAddress, tuple[float, Finding, int, tuple[str, ...]]] = {}
+    """(score, the workload's riskiest finding, how many active findings it has, reasons)
+    for the riskiest workloads whose context raised their score, riskiest first."""
+    groups: dict[ObjectAddress, list[Finding]] = {}
     for finding in findings:
-        if finding.suppressed or finding.risk is None or finding.address is None or not finding.risk.reasons:
-            continue
-        score = finding.risk.score
-        known = best.get(finding.address)
-        count = (known[2] if known else 0) + 1
-        if known is None or score > known[0]:
-            best[finding.address] = (score, finding, count, finding.risk.reasons)
-        else:
-            best[finding.address] = (known[0], known[1], count, known[3])
-    ordered = sorted(best.values(), key=lambda item: (-item[0], item[1].sort_key))
-    return ordered[:limit]
+        if not finding.suppressed and finding.risk is not None and finding.address is not None:
+            groups.setdefault(finding.address, []).append(finding)
+    top = []
+    for group in groups.values():
+        worst = max(group, key=lambda f: (f.risk.score if f.risk else 0.0, f.severity))
+        if worst.risk is not None and worst.risk.reasons:
+            top.append((worst.risk.score, worst, len(group), worst.risk.reasons))
+    top.sort(key=lambda item: (-item[0], item[1].sort_key))
+    return top[:limit]

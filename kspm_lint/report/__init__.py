@@ -46,3 +46,4 @@ class RenderOptions(NamedTuple):
     color: bool = False  # text: ANSI colours (a terminal only)
     quiet: bool = False  # text: findings only, no file headers or summary
     sarif_category: str | None = None  # sarif: automationDetails.id category
+    sort: str = "file"  # text: "file" (by file and line) or "risk" (riskiest first)

@@ -56,7 +56,7 @@ def declare(*formats: Format) -> dict[str, Format]:
 
 FORMATS: dict[str, Format] = declare(
     Format("text", "findings grouped by file, then a summary (colour on a terminal)",
-           "kspm_lint.report.text", accepts=frozenset({"color", "quiet"})),
+           "kspm_lint.report.text", accepts=frozenset({"color", "quiet", "sort"})),
     Format("json", "the stable machine interface, fixes included",
            "kspm_lint.report.json_report", needs_fixes=True),
     Format("sarif", "SARIF 2.1.0 for GitHub code scanning, fixes included",

@@ -38,6 +38,9 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
         # automatic fix (kspm_lint.fix.model.Fix.as_dict); ops are the patch as data, edits
         # the 1-based, end-exclusive text replacements of the original file for this fix alone.
         "fix": finding.fix.as_dict() if finding.fix is not None else None,
+        # null (suppressed, or not ranked), or {"score": 0-10, "reasons": [...]}: the severity
+        # raised by what the repository says about the workload (exposure, privilege, ...).
+        "risk": finding.risk.as_dict() if finding.risk is not None else None,
     }
 
 

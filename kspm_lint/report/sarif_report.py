@@ -321,6 +321,14 @@ def _result(finding: Finding, rule_index: int, fingerprint: dict[str, str]) -> o
         properties["container"] = finding.container
     if finding.path:
         properties["path"] = _path_text(finding.path)
+    risk = finding.risk
+    if risk is not None:
+        properties["risk-score"] = risk.score
+        if risk.reasons:
+            properties["risk-reasons"] = list(risk.reasons)
+            if risk.score > float(SECURITY_SEVERITY[finding.severity]):
+                # The workload's context (exposed, privileged, ...) raises this result above its rule.
+                properties["security-severity"] = f"{risk.score:.1f}"
     return om.Result(
         rule_id=finding.rule,
         rule_index=rule_index,

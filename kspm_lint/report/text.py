@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from itertools import groupby
 
-from kspm_lint.findings import Severity
+from kspm_lint.findings import Finding, Severity
 from kspm_lint.report import RenderOptions, Report
 
 _COLORS = {
@@ -25,19 +26,53 @@ def render(report: Report, options: RenderOptions) -> str:
 
     lines: list[str] = []
     shown = [f for f in report.findings if not f.suppressed]  # already sorted by file and line
+    if not quiet:
+        lines.extend(top_risks(shown))
+    if options.sort == "risk":
+        for finding in sorted(shown, key=_riskiest_first):
+            lines.append(_line(finding, paint, show_risk=True))
+        if not quiet:
+            lines.extend(("", summary_line(report)))
+        return "\n".join(lines) + "\n" if lines else ""
     for file, group in groupby(shown, key=lambda f: f.file):
         if not quiet:
             lines.append(paint(_BOLD, file))
         for finding in group:
-            where = f"{finding.file}:{finding.span.line}:{finding.span.column}"
-            severity = paint(_COLORS[finding.severity], f"{finding.severity.label:<8}")
-            resource = f" {paint(_DIM, '[' + str(finding.resource) + ']')}" if finding.resource else ""
-            lines.append(f"  {where}: {severity} {finding.rule}: {finding.message}{resource}")
+            lines.append(_line(finding, paint))
         if not quiet:
             lines.append("")
     if not quiet:
         lines.append(summary_line(report))
     return "\n".join(lines) + ("\n" if lines else "")
+
+
+def _line(finding: Finding, paint: Callable[[str, str], str], show_risk: bool = False) -> str:
+    where = f"{finding.file}:{finding.span.line}:{finding.span.column}"
+    severity = paint(_COLORS[finding.severity], f"{finding.severity.label:<8}")
+    resource = f" {paint(_DIM, '[' + str(finding.resource) + ']')}" if finding.resource else ""
+    risk = f"{finding.risk.score:>4.1f} " if show_risk and finding.risk is not None else ""
+    return f"  {risk}{where}: {severity} {finding.rule}: {finding.message}{resource}"
+
+
+def _riskiest_first(finding: Finding) -> tuple:
+    score = finding.risk.score if finding.risk is not None else -1.0
+    return (-score, finding.sort_key)
+
+
+def top_risks(findings: list[Finding], limit: int = 5) -> list[str]:
+    """The riskiest workloads whose context raised their findings, one line each."""
+    from kspm_lint.risk import top_workloads
+
+    top = top_workloads(findings, limit)
+    if not top:
+        return []
+    lines = ["Top risks (score, workload, why; see --sort risk):"]
+    for score, finding, count, reasons in top:
+        where = f"{finding.file}:{finding.span.line}"
+        lines.append(f"  {score:>4.1f}  {finding.resource}  {count} finding{'s' if count != 1 else ''}, "
+                     f"worst {finding.rule} at {where}; {'; '.join(reasons)}")
+    lines.append("")
+    return lines
 
 
 def summary_line(report: Report) -> str:

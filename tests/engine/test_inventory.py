@@ -127,7 +127,7 @@ def test_suppression_comments_apply_to_phase_two_findings(tmp_path, monkeypatch)
 def test_no_inventory_is_collected_when_no_check_needs_it(tmp_path, monkeypatch):
     _tree(tmp_path, 1)
     monkeypatch.chdir(tmp_path)
-    run = run_linter(_linter(with_check=False), ["."], Settings())
+    run = run_linter(_linter(with_check=False), ["."], Settings(rank=False))
     assert run.inventory is None and run.report.resources == 2
 
 

@@ -21,7 +21,7 @@ def test_every_format_is_declared_once_and_renders():
     assert list(FORMATS) == ["text", "json", "sarif", "github", "junit", "rdjson"]
     assert [name for name, f in FORMATS.items() if f.needs_fixes] == ["json", "sarif", "rdjson"]
     assert {name: sorted(f.accepts) for name, f in FORMATS.items() if f.accepts} == {
-        "text": ["color", "quiet"], "sarif": ["sarif_category"]}
+        "text": ["color", "quiet", "sort"], "sarif": ["sarif_category"]}
     for fmt in FORMATS.values():
         assert fmt.name and "\n" not in fmt.description and len(fmt.description) <= 80
         assert callable(fmt.renderer)
