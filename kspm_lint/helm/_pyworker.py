@@ -1,0 +1,41 @@
+"""Renders charts with helm-python-sdk in a child process (run as a script, ``python -I``).
+
+A child gives every render a real timeout (a call into the Go library cannot be
+interrupted) and keeps the caller's environment out of it. Request on stdin, answer on
+stdout, both JSON: ``{"jobs": [{"chart", "values", "name", "namespace", "crds"}]}`` ->
+``{"results": [{"manifests": {...}} | {"error": "..."}]}``.
+"""
+
+import json
+import sys
+
+
+def _render(job):
+    from helm_python import Chart
+
+    with Chart.load(job["chart"]) as chart:
+        manifests = chart.render(job["values"], name=job["name"], namespace=job["namespace"])
+        if job.get("crds"):
+            for crd in chart.crds:
+                manifests.setdefault(crd["filename"], crd["data"])
+    return manifests
+
+
+def main():
+    request = json.load(sys.stdin)
+    try:
+        import helm_python  # noqa: F401
+    except ImportError as exc:
+        json.dump({"unavailable": str(exc)}, sys.stdout)
+        return
+    results = []
+    for job in request["jobs"]:
+        try:
+            results.append({"manifests": _render(job)})
+        except Exception as exc:  # every engine error is an answer, never a traceback
+            results.append({"error": str(exc) or type(exc).__name__})
+    json.dump({"results": results}, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()

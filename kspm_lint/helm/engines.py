@@ -1,0 +1,135 @@
+"""The two Helm engines, started as users have them: the ``helm`` binary on PATH, else
+the helm-python-sdk package. Each render runs in a child process with a timeout, an
+empty environment (a private HOME for the binary) and no network access asked for."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from kspm_lint.helm.options import EngineResult, HelmOptions
+
+NO_ENGINE = (
+    "cannot render Helm charts: the helm binary is not on PATH and the helm-python-sdk "
+    "package is not installed; install Helm (https://helm.sh/docs/intro/install/) or "
+    "run: pip install 'kspm-lint[helm]'"
+)
+_WORKER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_pyworker.py")
+_SOURCE = re.compile(r"^# Source: (\S.*?)\s*$", re.M)
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    """One render: a chart directory (maybe a marked copy) and the values given to it."""
+
+    chart_dir: str
+    values: dict[str, Any]
+
+
+def choose_engine(requested: str | None = None) -> str | None:
+    """``helm`` when the binary is on PATH, else ``helm_python`` when installed, else None."""
+    if requested in ("helm", "helm_python"):
+        return requested if _available(requested) else None
+    for name in ("helm", "helm_python"):
+        if _available(name):
+            return name
+    return None
+
+
+def _available(name: str) -> bool:
+    if name == "helm":
+        return shutil.which("helm") is not None
+    return importlib.util.find_spec("helm_python") is not None
+
+
+def run_jobs(engine: str, jobs: list[RenderJob], options: HelmOptions) -> list[EngineResult]:
+    """Render every job with ``engine``; one result per job, in order."""
+    if engine == "helm":
+        return [_run_binary(job, options) for job in jobs]
+    return _run_python(jobs, options)
+
+
+def _run_python(jobs: list[RenderJob], options: HelmOptions) -> list[EngineResult]:
+    request = {
+        "jobs": [
+            {"chart": job.chart_dir, "values": job.values, "name": options.release,
+             "namespace": options.namespace or "default", "crds": options.include_crds}
+            for job in jobs
+        ]
+    }
+    started = time.perf_counter()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-I", _WORKER], input=json.dumps(request), capture_output=True,
+            text=True, timeout=options.timeout * max(1, len(jobs)), env={}, check=False,
+        )
+    except subprocess.TimeoutExpired:
+        message = f"helm-python-sdk did not finish within {options.timeout:g} s"
+        return [EngineResult(error=message) for _ in jobs]
+    seconds = (time.perf_counter() - started) / max(1, len(jobs))
+    try:
+        answer = json.loads(done.stdout)
+    except ValueError:
+        detail = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        return [EngineResult(error=f"helm-python-sdk failed: {detail}") for _ in jobs]
+    if "unavailable" in answer:
+        return [EngineResult(error=NO_ENGINE) for _ in jobs]
+    results = []
+    for item in answer["results"]:
+        if "error" in item:
+            results.append(EngineResult(error=item["error"], seconds=seconds))
+        else:
+            results.append(EngineResult(manifests=dict(item["manifests"]), seconds=seconds))
+    return results
+
+
+def _run_binary(job: RenderJob, options: HelmOptions) -> EngineResult:
+    helm = shutil.which("helm") or "helm"
+    with tempfile.TemporaryDirectory(prefix="kspm-helm-") as home:
+        values_file = os.path.join(home, "values.json")
+        with open(values_file, "w", encoding="utf-8") as handle:
+            json.dump(job.values, handle)
+        command = [helm, "template", options.release, job.chart_dir, "-f", values_file]
+        if options.namespace:
+            command += ["--namespace", options.namespace]
+        if options.kube_version:
+            command += ["--kube-version", options.kube_version]
+        for api in options.api_versions:
+            command += ["--api-versions", api]
+        if options.include_crds:
+            command.append("--include-crds")
+        env = {"HOME": home, "HELM_CACHE_HOME": home, "HELM_CONFIG_HOME": home,
+               "HELM_DATA_HOME": home, "PATH": os.path.dirname(helm)}
+        started = time.perf_counter()
+        try:
+            done = subprocess.run(command, capture_output=True, text=True, env=env,
+                                  timeout=options.timeout, check=False, cwd=home)
+        except subprocess.TimeoutExpired:
+            return EngineResult(error=f"helm template did not finish within {options.timeout:g} s")
+        seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        message = done.stderr.strip().removeprefix("Error: ") or f"helm exited {done.returncode}"
+        return EngineResult(error=message, seconds=seconds)
+    return EngineResult(manifests=split_sources(done.stdout), seconds=seconds)
+
+
+def split_sources(stream: str) -> dict[str, str]:
+    """``helm template`` output as ``{template name: its documents}``."""
+    manifests: dict[str, str] = {}
+    matches = list(_SOURCE.finditer(stream))
+    for number, match in enumerate(matches):
+        end = matches[number + 1].start() if number + 1 < len(matches) else len(stream)
+        body = stream[match.end() + 1:end]
+        body = re.sub(r"\n---\s*\Z", "\n", body)
+        name = match.group(1)
+        manifests[name] = manifests[name] + "---\n" + body if name in manifests else body
+    return manifests
