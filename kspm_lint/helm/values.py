@@ -193,13 +193,13 @@ class ValuesIndex:
         return _exists(self.effective, path)
 
     def setter(self, path: Path) -> tuple[ValuesLayer, Path] | None:
-        """The highest-precedence file layer that writes ``path``."""
+        """The highest-precedence layer that writes ``path`` (maybe the --set layer)."""
         for layer in reversed(self.layers):
             if len(path) < len(layer.prefix) or tuple(path[:len(layer.prefix)]) != layer.prefix:
                 continue
             inner = tuple(path[len(layer.prefix):])
             if _exists(layer.data, inner):
-                return (layer, inner) if layer.file is not None else None
+                return layer, inner
         return None
 
     def location(self, path: Path, what: str | None) -> Location | None:
@@ -216,9 +216,12 @@ class ValuesIndex:
         missing key the file setting its nearest existing parent mapping."""
         for cut in range(len(path), 0, -1):
             found = self.setter(path[:cut])
-            if found is not None and found[0].file is not None:
-                layer, inner = found
-                return FixTarget(str(layer.file), 0, inner + tuple(path[cut:]))
+            if found is None:
+                continue
+            layer, inner = found
+            if layer.file is None:
+                return None  # set by --set: no file to fix
+            return FixTarget(layer.file, 0, inner + tuple(path[cut:]))
         return None
 
 
