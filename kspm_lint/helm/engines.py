@@ -129,7 +129,7 @@ def split_sources(stream: str) -> dict[str, str]:
     for number, match in enumerate(matches):
         end = matches[number + 1].start() if number + 1 < len(matches) else len(stream)
         body = stream[match.end() + 1:end]
-        body = re.sub(r"\n---\s*\Z", "\n", body)
+        body = re.sub(r"(^|\n)---[ \t]*\n?\Z", r"\1", body)
         name = match.group(1)
         manifests[name] = manifests[name] + "---\n" + body if name in manifests else body
     return manifests

@@ -171,8 +171,9 @@ def _with_release_namespace(resource: Resource, namespace: str | None) -> Resour
 
 
 def _missing_dependencies(chart_dir: str) -> list[HelmProblem]:
-    """Dependencies Chart.yaml declares that charts/ lacks (helm-python-sdk renders such
-    a chart to nothing without saying why; the binary refuses it)."""
+    """Dependencies Chart.yaml declares that charts/ lacks. The binary refuses such a
+    chart; helm-python-sdk renders it without a word, the dependency's objects silently
+    absent (or nothing at all). Both engines must give the same answer: a problem."""
     meta = read_chart_yaml(chart_dir)
     declared = meta.get("dependencies") or []
     if not isinstance(declared, list) or not declared:

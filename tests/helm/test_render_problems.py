@@ -1,0 +1,97 @@
+"""Renders that fail or give nothing are problems naming the place to look."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from kspm_lint.helm import HelmProblem
+from kspm_lint.helm.engines import NO_ENGINE
+from kspm_lint.location import Span
+from kspm_lint.origin import Location
+from tests.helm.conftest import CHARTS, ENGINES, render
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_template_syntax_error_names_template_line(engine):
+    result = render(f"{CHARTS}/broken", engine=engine)
+    assert result.objects == []
+    assert [(p.rule, p.location) for p in result.problems] == [
+        ("render-failed", Location(f"{CHARTS}/broken/templates/configmap.yaml", Span.point(7))),
+    ]
+    assert "broken-chart/templates/configmap.yaml:7" in result.problems[0].message
+    assert "unexpected EOF" in result.problems[0].message
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_execution_error_names_template_line_and_column(engine):
+    result = render(f"{CHARTS}/fails", engine=engine)
+    assert [(p.rule, p.location) for p in result.problems] == [
+        ("render-failed", Location(f"{CHARTS}/fails/templates/pod.yaml", Span.point(8, 16))),
+    ]
+    assert result.problems[0].message.endswith("image is required")
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_missing_dependency_is_named(engine):
+    result = render(f"{CHARTS}/needs-dep", engine=engine)
+    assert result.objects == []
+    assert result.problems == [HelmProblem(
+        "render-failed",
+        "dependency chart 'postgresql' from https://charts.example.com/stable is missing from "
+        "charts/: the chart renders nothing without it; run helm dependency build (kspm-lint "
+        "never fetches charts)",
+        Location(f"{CHARTS}/needs-dep/Chart.yaml", Span(5, 5, 5, 21)),
+    )]
+
+
+def test_helm_python_says_nothing_about_the_missing_dependency():
+    """Why kspm-lint checks dependencies itself: the SDK renders the parent's templates
+    without a word (the dependency's objects are silently absent), while the binary
+    refuses the chart. Both engines must give the same answer."""
+    from helm_python import Chart
+
+    with Chart.load(f"{CHARTS}/needs-dep") as chart:
+        assert sorted(chart.render({}, name="x")) == ["needs-dep/templates/pod.yaml"]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_values_switching_everything_off_is_an_empty_render(engine, tmp_path):
+    values = tmp_path / "off.yaml"
+    values.write_text("enabled: false\n")
+    result = render(f"{CHARTS}/switchable", engine=engine, values_files=(str(values),))
+    assert result.objects == []
+    assert result.problems == [HelmProblem(
+        "render-failed",
+        f"{CHARTS}/switchable renders no Kubernetes objects with off.yaml: every template is "
+        "empty or switched off by these values",
+        Location(f"{CHARTS}/switchable/Chart.yaml", Span.point(1)),
+    )]
+
+
+def test_bad_values_file_is_a_problem_at_its_line(tmp_path):
+    values = tmp_path / "bad.yaml"
+    values.write_text("enabled: [true\n")
+    result = render(f"{CHARTS}/switchable", values_files=(str(values),))
+    assert [(p.rule, p.location.span.line) for p in result.problems] == [("render-failed", 2)]
+    assert result.problems[0].message.startswith(f"values file {values}: YAML syntax error")
+
+
+def test_missing_values_file(tmp_path):
+    result = render(f"{CHARTS}/switchable", values_files=(str(tmp_path / "nope.yaml"),))
+    assert [p.message for p in result.problems] == [f"values file {tmp_path / 'nope.yaml'} does not exist"]
+
+
+def test_not_a_chart(tmp_path):
+    result = render(str(tmp_path))
+    assert [p.message for p in result.problems] == [f"{tmp_path} has no Chart.yaml"]
+
+
+@pytest.mark.skipif(shutil.which("helm") is not None, reason="the helm binary is on PATH")
+def test_asking_for_an_absent_engine_names_both_ways():
+    result = render(engine="helm")
+    assert result.engine is None
+    assert result.problems == [HelmProblem(
+        "render-failed", NO_ENGINE, Location("examples/helm/shop/Chart.yaml", Span.point(1)))]
+    assert "pip install 'kspm-lint[helm]'" in NO_ENGINE and "helm binary" in NO_ENGINE
