@@ -11,9 +11,10 @@ computes or where it would be glued to other text:
   right-trimming action (``-}}`` would glue the next line to the marker);
 - the lines of a block scalar (``key: |``);
 - a line holding ``define``; inside a ``define`` only lines that start with a literal
-  key or list item are marked, because a helper's output is often captured (``trunc``,
+  key or list item, and lines that paste YAML (an action with ``toYaml``, ``indent`` or
+  ``nindent``), are marked, because a helper's output is often captured (``trunc``,
   ``quote``, ``sha256sum``). Helper lines that are marked map to the helper file: that
-  is where the key is written.
+  is where the key is written (not the ``include`` call site).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from dataclasses import dataclass
 MARK = re.compile(r" #@kspm:(\d+)\.(\d+)@")
 _BLOCK_SCALAR = re.compile(r"(?::|^\s*-)\s+[|>][-+0-9]*\s*(?:#.*)?$")
 _KEY_LINE = re.compile(r"^\s*(?:-\s+)*[^\s{#\-][^:{]*:(?:\s|$)|^\s*-\s+[^\s{]")
+_PASTE_LINE = re.compile(r"^\s*\{\{-?\s.*\b(?:toYaml|nindent|indent)\b.*\}\}\s*$")
 _ACTION_WORD = re.compile(r"^\{\{-?\s*(define|block|if|range|with|end)\b")
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".tpl", ".json")
 
@@ -68,7 +70,8 @@ def mark_text(text: str, file_index: int) -> str:
             and not stripped.endswith("-}}")
             and not stripped.startswith(("{{/*", "{{- /*"))
             and not has_define
-            and (not in_define_at_start or _KEY_LINE.match(line) is not None)
+            and (not in_define_at_start or _KEY_LINE.match(line) is not None
+                 or _PASTE_LINE.match(line) is not None)
         )
         if safe and _BLOCK_SCALAR.search(line):
             block_indent = _indent(line)

@@ -89,11 +89,16 @@ class HelmOrigin:
         source = self.source_map.line_source(line)
         if source is None:
             return Trace(None, None)
-        if source.own and path and isinstance(path[-1], str):
+        if path and isinstance(path[-1], str):
             text = self.source_map.template_line(source.file, source.line)
-            if _key_column(text, path[-1])[0] is None and "{{" in text:
+            written = _key_column(text, path[-1])[0] is not None
+            if source.own and not written and "{{" in text:
                 # The line's marker is the call site's: the key came out of the action.
                 source = replace(source, own=False)
+            elif not source.own and written:
+                # ``key: {{- toYaml ... | nindent }}``: the trim moved the marker off the
+                # key's line, but the key is written on the call site's line.
+                source = replace(source, own=True)
         return Trace(source, self._values_path(path, source))
 
     def _values_path(self, path: Path, source: LineSource) -> Path | None:
@@ -109,7 +114,7 @@ class HelmOrigin:
                 continue
             for reference in references:
                 full = prefix + reference
-                if self.values.value(full) == rendered:
+                if _pasted_from(rendered, self.values.value(full)):
                     return full + tuple(path[cut:])
         # A scalar written by {{ .Values.x }} on the key's own line.
         if not source.own or not path:
@@ -166,6 +171,13 @@ _LINE_REFERENCE = re.compile(r"\$?\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)")
 
 def _line_references(text: str) -> list[Path]:
     return [tuple(m.group(1).strip(".").split(".")) for m in _LINE_REFERENCE.finditer(text)]
+
+
+def _pasted_from(rendered: Any, values: Any) -> bool:
+    """True when ``rendered`` is ``values`` pasted, maybe with keys left out (``omit``)."""
+    if isinstance(rendered, dict) and isinstance(values, dict):
+        return all(key in values and values[key] == value for key, value in rendered.items())
+    return rendered == values
 
 
 def _same_scalar(expected: Any, rendered: Any) -> bool:
