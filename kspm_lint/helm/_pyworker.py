@@ -2,7 +2,8 @@
 
 A child gives every render a real timeout (a call into the Go library cannot be
 interrupted) and keeps the caller's environment out of it. Request on stdin, answer on
-stdout, both JSON: ``{"jobs": [{"chart", "values", "name", "namespace", "crds"}]}`` ->
+stdout, both JSON: ``{"jobs": [{"chart", "values", "name", "namespace", "crds", "kube_version",
+"api_versions"}]}`` ->
 ``{"results": [{"manifests": {...}} | {"error": "..."}]}``.
 """
 
@@ -14,11 +15,28 @@ def _render(job):
     from helm_python import Chart
 
     with Chart.load(job["chart"]) as chart:
-        manifests = chart.render(job["values"], name=job["name"], namespace=job["namespace"])
+        if job.get("kube_version") or job.get("api_versions"):
+            manifests = _render_with_capabilities(chart, job)
+        else:
+            manifests = chart.render(job["values"], name=job["name"], namespace=job["namespace"])
         if job.get("crds"):
             for crd in chart.crds:
                 manifests.setdefault(crd["filename"], crd["data"])
     return manifests
+
+
+def _render_with_capabilities(chart, job):
+    """``Chart.render`` has no parameters for the capabilities, but the library's render
+    options take them (``kube_version``, ``api_versions``): pass them the same way."""
+    from helm_python import _native
+
+    opts = {"name": job["name"], "namespace": job["namespace"]}
+    if job.get("kube_version"):
+        opts["kube_version"] = job["kube_version"]
+    if job.get("api_versions"):
+        opts["api_versions"] = job["api_versions"]
+    rendered = _native.call_string("helm_render", chart._raw(), json.dumps(job["values"]), json.dumps(opts))
+    return json.loads(rendered)
 
 
 def main():

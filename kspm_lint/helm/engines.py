@@ -62,7 +62,8 @@ def _run_python(jobs: list[RenderJob], options: HelmOptions) -> list[EngineResul
     request = {
         "jobs": [
             {"chart": job.chart_dir, "values": job.values, "name": options.release,
-             "namespace": options.namespace or "default", "crds": options.include_crds}
+             "namespace": options.namespace or "default", "crds": options.include_crds,
+             "kube_version": options.kube_version, "api_versions": list(options.api_versions)}
             for job in jobs
         ]
     }

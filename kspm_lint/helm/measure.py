@@ -4,7 +4,8 @@ For every field under each pod spec (``spec``, ``spec.template.spec``,
 ``spec.jobTemplate.spec.template.spec``) it counts where ``locate`` points: the
 template line that writes the key, a values key, the template line of the action that
 pasted the field (include/toYaml/range with no values key found), or the line-1
-fallback. Also prints the render time, cold (first render in this process) and warm.
+fallback; and how many fields have a values key behind them (primary or related).
+Also prints the render time, cold (first render in this process) and warm.
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ from collections import Counter
 from typing import Any
 
 from kspm_lint.helm.options import HelmOptions
-from kspm_lint.helm.origin import NO_LINE, PASTED
+from kspm_lint.helm.origin import NO_LINE, PASTED, VALUES_KEY
 from kspm_lint.helm.render import render_chart
-from kspm_lint.location import Path
+from kspm_lint.location import Path, value_at
 
 POD_SPECS: dict[str, Path] = {
     "Pod": ("spec",), "CronJob": ("spec", "jobTemplate", "spec", "template", "spec"),
@@ -49,13 +50,13 @@ def measure(chart: str, options: HelmOptions) -> tuple[Counter, float, float, li
     counts: Counter = Counter()
     for resource, origin in result.objects:
         base = pod_spec_path(resource.kind)
-        spec = resource.data
-        for step in base:
-            spec = spec.get(step) if isinstance(spec, dict) else None
+        spec = value_at(resource.data, base)
         if not isinstance(spec, dict) or "containers" not in spec:
             continue
         for path in _fields(spec, base)[1:]:
             where = origin.locate(path)
+            if "/templates/" not in where.file or any(e.message == VALUES_KEY for e in origin.explain(path)):
+                counts["from values"] += 1
             if where.message == NO_LINE:
                 counts["fallback"] += 1
             elif where.message == PASTED:
@@ -74,13 +75,14 @@ def main() -> None:
     parser.add_argument("--values", action="append", default=[])
     args = parser.parse_args()
     options = HelmOptions(values_files=tuple(args.values))
-    print("chart | fields | template line | values line | call-site line | fallback | cold s | warm s")
+    print("chart | fields | template line | values line | call-site line | fallback"
+          " | value traced to a values key | cold s | warm s")
     for chart in args.charts:
         counts, cold, warm, problems = measure(chart, options)
-        total = sum(counts.values()) or 1
-        shares = " | ".join(f"{100 * counts[k] / total:.1f}%"
-                            for k in ("template", "values", "call-site", "fallback"))
-        print(f"{chart} | {sum(counts.values())} | {shares} | {cold:.3f} | {warm:.3f}")
+        fields = sum(counts[k] for k in ("template", "values", "call-site", "fallback"))
+        shares = " | ".join(f"{100 * counts[k] / (fields or 1):.1f}%"
+                            for k in ("template", "values", "call-site", "fallback", "from values"))
+        print(f"{chart} | {fields} | {shares} | {cold:.3f} | {warm:.3f}")
         for problem in problems:
             print(f"  {problem}")
 

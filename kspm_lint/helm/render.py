@@ -118,8 +118,7 @@ def _render_into(result: HelmRender, chart_dir: str, options: HelmOptions) -> No
         stream.append(f"---\n# Source: {name}\n{text}")
         marks = None
         if with_marks.error is None and name in with_marks.manifests:
-            marked_text = with_marks.manifests[name]
-            marks = strip_marks(marked_text if marked_text.endswith("\n") else marked_text + "\n", text)
+            marks = strip_marks(with_marks.manifests[name], manifests[name])
         path = template_file(chart_dir, name)
         file = display_path(path) if path else None
         if marks is None and file is not None:

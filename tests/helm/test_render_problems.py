@@ -95,3 +95,13 @@ def test_asking_for_an_absent_engine_names_both_ways():
     assert result.problems == [HelmProblem(
         "render-failed", NO_ENGINE, Location("examples/helm/shop/Chart.yaml", Span.point(1)))]
     assert "pip install 'kspm-lint[helm]'" in NO_ENGINE and "helm binary" in NO_ENGINE
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_kube_version_and_api_versions_reach_the_engine(engine):
+    plain = render(f"{CHARTS}/capabilities", engine=engine)
+    given = render(f"{CHARTS}/capabilities", engine=engine, kube_version="v1.25.0",
+                   api_versions=("example.com/v1",))
+    assert plain.problems == given.problems == []
+    assert given.objects[0][0].data["data"] == {"kube": "v1.25.0", "api": "true"}
+    assert plain.objects[0][0].data["data"]["api"] == "false"
