@@ -144,7 +144,8 @@ def make_marked_copy(chart_dir: str, into: str) -> MarkedCopy:
 @dataclass(frozen=True)
 class LineMarks:
     """The markers one rendered line carried, and whether its text, markers stripped,
-    is the plain render's line (when not, its markers are not trusted)."""
+    is the plain render's line, or at least writes the same key at the same place (when
+    not, its markers are not trusted)."""
 
     marks: tuple[tuple[int, int], ...]
     verified: bool
@@ -160,6 +161,17 @@ def strip_marks(marked: str, plain: str) -> list[LineMarks] | None:
     table = []
     for marked_line, plain_line in zip(marked_lines, plain_lines, strict=True):
         marks = tuple((int(f), int(n)) for f, n in MARK.findall(marked_line))
-        verified = MARK.sub("", marked_line) == plain_line
+        stripped = MARK.sub("", marked_line)
+        verified = stripped == plain_line or _same_key(stripped, plain_line)
         table.append(LineMarks(marks if verified else (), verified))
     return table
+
+
+_KEY_PREFIX = re.compile(r"^\s*(?:-\s+)*[^\s:#{][^:#]*:(?=\s|$)")
+
+
+def _same_key(marked: str, plain: str) -> bool:
+    """The same key at the same place, the value differing: a random name
+    (``randAlphaNum``), a checksum of a marked file, a trailing space a trim ate."""
+    key = _KEY_PREFIX.match(plain)
+    return key is not None and marked.startswith(key.group(0))

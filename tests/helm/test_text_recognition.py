@@ -106,9 +106,17 @@ def test_markers_go_where_they_cannot_change_the_render():
 
 
 def test_stripping_keeps_lines_and_distrusts_changed_ones():
-    table = strip_marks("a: 1 #@kspm:0.1@ #@kspm:0.2@\nb: 2x #@kspm:0.3@\nc: 3\n", "a: 1\nb: 2\nc: 3\n")
+    table = strip_marks(
+        "a: 1 #@kspm:0.1@ #@kspm:0.2@\nb: 2x #@kspm:0.3@\nc: 3\nd #@kspm:0.5@\n- e #@kspm:0.6@\n",
+        "a: 1\nb: 2\nc: 3\nx\n- f\n",
+    )
     assert table is not None
     assert [(line.marks, line.verified) for line in table] == [
-        (((0, 1), (0, 2)), True), ((), False), ((), True), ((), True),
+        (((0, 1), (0, 2)), True),  # the first marker is the line's own
+        (((0, 3),), True),  # same key, other value (a random name, a checksum)
+        ((), True),
+        ((), False),  # other text: the marker is not trusted
+        ((), False),
+        ((), True),
     ]
     assert strip_marks("a: 1\nb: 2\n", "a: 1\n") is None
