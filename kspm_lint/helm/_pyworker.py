@@ -1,10 +1,11 @@
 """Renders charts with helm-python-sdk in a child process (run as a script, ``python -I``).
 
 A child gives every render a real timeout (a call into the Go library cannot be
-interrupted) and keeps the caller's environment out of it. Request on stdin, answer on
-stdout, both JSON: ``{"jobs": [{"chart", "values", "name", "namespace", "crds", "kube_version",
-"api_versions"}]}`` ->
-``{"results": [{"manifests": {...}} | {"error": "..."}]}``.
+interrupted: the child is killed) and keeps the caller's environment out of it. The
+child stays up for the next render (the import costs more than a render). One JSON
+request per line on stdin, one answer per line on stdout:
+``{"jobs": [{"chart", "values", "name", "namespace", "crds", "kube_version", "api_versions"}]}``
+-> ``{"results": [{"manifests": {...}} | {"error": "..."}]}``.
 """
 
 import json
@@ -39,20 +40,26 @@ def _render_with_capabilities(chart, job):
     return json.loads(rendered)
 
 
-def main():
-    request = json.load(sys.stdin)
+def answer(request):
     try:
         import helm_python  # noqa: F401
     except ImportError as exc:
-        json.dump({"unavailable": str(exc)}, sys.stdout)
-        return
+        return {"unavailable": str(exc)}
     results = []
     for job in request["jobs"]:
         try:
             results.append({"manifests": _render(job)})
         except Exception as exc:  # every engine error is an answer, never a traceback
             results.append({"error": str(exc) or type(exc).__name__})
-    json.dump({"results": results}, sys.stdout)
+    return {"results": results}
+
+
+def main():
+    """One request per line on stdin, one answer per line on stdout, until stdin ends."""
+    for line in sys.stdin:
+        if line.strip():
+            sys.stdout.write(json.dumps(answer(json.loads(line))) + "\n")
+            sys.stdout.flush()
 
 
 if __name__ == "__main__":

@@ -4,14 +4,17 @@ empty environment (a private HOME for the binary) and no network access asked fo
 
 from __future__ import annotations
 
+import atexit
 import importlib.util
 import json
 import os
 import re
+import select
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -68,20 +71,10 @@ def _run_python(jobs: list[RenderJob], options: HelmOptions) -> list[EngineResul
         ]
     }
     started = time.perf_counter()
-    try:
-        done = subprocess.run(
-            [sys.executable, "-I", _WORKER], input=json.dumps(request), capture_output=True,
-            text=True, timeout=options.timeout * max(1, len(jobs)), env={}, check=False,
-        )
-    except subprocess.TimeoutExpired:
-        message = f"helm-python-sdk did not finish within {options.timeout:g} s"
-        return [EngineResult(error=message) for _ in jobs]
+    answer, failure = _WORKER_PROCESS.ask(request, options.timeout)
     seconds = (time.perf_counter() - started) / max(1, len(jobs))
-    try:
-        answer = json.loads(done.stdout)
-    except ValueError:
-        detail = (done.stderr.strip().splitlines() or ["no output"])[-1]
-        return [EngineResult(error=f"helm-python-sdk failed: {detail}") for _ in jobs]
+    if answer is None:
+        return [EngineResult(error=failure) for _ in jobs]
     if "unavailable" in answer:
         return [EngineResult(error=NO_ENGINE) for _ in jobs]
     results = []
@@ -91,6 +84,73 @@ def _run_python(jobs: list[RenderJob], options: HelmOptions) -> list[EngineResul
         else:
             results.append(EngineResult(manifests=dict(item["manifests"]), seconds=seconds))
     return results
+
+
+class _PythonWorker:
+    """The helm-python-sdk child, started on first use and kept for later renders; killed
+    and started afresh when a render overruns its timeout or the child dies."""
+
+    def __init__(self) -> None:
+        self._process: subprocess.Popen[str] | None = None
+        self._lock = threading.Lock()
+
+    def ask(self, request: dict[str, Any], timeout: float) -> tuple[dict[str, Any] | None, str]:
+        with self._lock:
+            for _ in range(2):  # a child that died since the last render is restarted once
+                process = self._start()
+                try:
+                    assert process.stdin is not None and process.stdout is not None
+                    process.stdin.write(json.dumps(request) + "\n")
+                    process.stdin.flush()
+                    ready, _, _ = select.select([process.stdout], [], [], timeout)
+                    if not ready:
+                        self.stop()
+                        return None, f"helm-python-sdk did not finish within {timeout:g} s"
+                    line = process.stdout.readline()
+                except (BrokenPipeError, OSError):
+                    line = ""
+                if line:
+                    try:
+                        return json.loads(line), ""
+                    except ValueError:
+                        break
+                self.stop()
+            detail = self._stderr_tail()
+            self.stop()
+            return None, f"helm-python-sdk failed: {detail}"
+
+    def _start(self) -> subprocess.Popen[str]:
+        if self._process is None or self._process.poll() is not None:
+            self._process = subprocess.Popen(
+                [sys.executable, "-I", _WORKER], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE, text=True, env={}, close_fds=True,
+            )
+        return self._process
+
+    def _stderr_tail(self) -> str:
+        process = self._process
+        if process is None or process.stderr is None:
+            return "no output"
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        lines = process.stderr.read().strip().splitlines()
+        return lines[-1] if lines else "no output"
+
+    def stop(self) -> None:
+        process, self._process = self._process, None
+        if process is None:
+            return
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+        for stream in (process.stdin, process.stdout, process.stderr):
+            if stream is not None:
+                stream.close()
+
+
+_WORKER_PROCESS = _PythonWorker()
+atexit.register(_WORKER_PROCESS.stop)
 
 
 def _run_binary(job: RenderJob, options: HelmOptions) -> EngineResult:

@@ -22,7 +22,7 @@ class HelmOptions:
     api_versions: tuple[str, ...] = ()
     include_crds: bool = False
     engine: str | None = None  # "helm" or "helm_python"; None picks the binary when on PATH
-    timeout: float = DEFAULT_TIMEOUT
+    timeout: float = DEFAULT_TIMEOUT  # seconds for one value set (its plain and marked renders)
 
 
 @dataclass(frozen=True)

@@ -105,3 +105,13 @@ def test_kube_version_and_api_versions_reach_the_engine(engine):
     assert plain.problems == given.problems == []
     assert given.objects[0][0].data["data"] == {"kube": "v1.25.0", "api": "true"}
     assert plain.objects[0][0].data["data"]["api"] == "false"
+
+
+def test_a_render_that_never_ends_is_stopped_and_the_next_one_works():
+    result = render(f"{CHARTS}/endless", engine="helm_python", timeout=0.5)
+    assert result.objects == []
+    assert [(p.rule, p.message, p.location) for p in result.problems] == [(
+        "render-failed", "helm template failed (helm_python): helm-python-sdk did not finish within 0.5 s",
+        Location(f"{CHARTS}/endless/Chart.yaml", Span.point(1), "the engine named no template line"),
+    )]
+    assert render(f"{CHARTS}/switchable", engine="helm_python").problems == []
