@@ -104,7 +104,12 @@ class HelmOrigin:
     def _values_path(self, path: Path, source: LineSource) -> Path | None:
         data = self.resource.data
         prefix = source.values_prefix
-        references = self.source_map.values_references(source.file)
+        # The line's own file first, then every template of the same (sub)chart: a helper
+        # elsewhere may paste the subtree.
+        references = self.source_map.values_references(source.file) + [
+            reference for reference in self.source_map.chart_references(prefix)
+            if reference not in self.source_map.values_references(source.file)
+        ]
         # A collection pasted from values (toYaml, with): the nearest ancestor whose whole
         # subtree equals a values subtree the template names.
         for cut in range(len(path), 0, -1):
@@ -131,7 +136,8 @@ class HelmOrigin:
 
     def _parts(self, path: Path, source: LineSource) -> tuple[Location, ...]:
         """Values keys whose text is part of a scalar composed on the key's own line
-        (``"{{ .Values.repo }}:{{ .Values.tag }}"``): related places, never a fix target."""
+        (``"{{ .Values.repo }}:{{ .Values.tag }}"``, ``--flag={{ .Values.on }}``, ``upper``):
+        related places, never a fix target."""
         rendered = value_at(self.resource.data, path)
         if not source.own or not isinstance(rendered, str) or not path:
             return ()
@@ -140,8 +146,8 @@ class HelmOrigin:
         for reference in _line_references(line_text):
             full = source.values_prefix + reference
             value = self.values.value(full)
-            if isinstance(value, (str, int, float)) and not isinstance(value, bool) and str(value) \
-                    and str(value) in rendered:
+            text = _text(value).lower()
+            if isinstance(value, (str, int, float)) and text and text in rendered.lower():
                 where = self.values.location(full, VALUES_PART)
                 if where is not None:
                     found.append(where)

@@ -94,6 +94,18 @@ class SourceMap:
             cache[file] = list(seen)
         return cache[file]
 
+    def chart_references(self, prefix: Path) -> list[Path]:
+        """The ``.Values`` paths named by any template of the (sub)chart whose values
+        live at ``prefix``."""
+        cache = self.__dict__.setdefault("_chart_reference_cache", {})
+        if prefix not in cache:
+            seen: dict[Path, None] = {}
+            for index, relative in enumerate(self.files):
+                if values_prefix(relative) == prefix:
+                    seen.update(dict.fromkeys(self.values_references(self.file_path(index))))
+            cache[prefix] = list(seen)
+        return cache[prefix]
+
     def line_source(self, line: int) -> LineSource | None:
         block = self.block_at(line)
         if block is None or block.marks is None:
