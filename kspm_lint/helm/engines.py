@@ -19,6 +19,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from kspm_lint.helm.markers import trim_documents
 from kspm_lint.helm.options import EngineResult, HelmOptions
 
 NO_ENGINE = (
@@ -36,6 +37,7 @@ class RenderJob:
 
     chart_dir: str
     values: dict[str, Any]
+    marked: bool = False
 
 
 def choose_engine(requested: str | None = None) -> str | None:
@@ -92,6 +94,7 @@ class _PythonWorker:
 
     def __init__(self) -> None:
         self._process: subprocess.Popen[str] | None = None
+        self._stderr: Any = None  # a file, not a pipe: a chatty child must never block
         self._lock = threading.Lock()
 
     def ask(self, request: dict[str, Any], timeout: float) -> tuple[dict[str, Any] | None, str]:
@@ -121,32 +124,37 @@ class _PythonWorker:
 
     def _start(self) -> subprocess.Popen[str]:
         if self._process is None or self._process.poll() is not None:
+            self.stop()
+            self._stderr = tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace")  # noqa: SIM115 (lives as long as the child)
             self._process = subprocess.Popen(
                 [sys.executable, "-I", _WORKER], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE, text=True, env={}, close_fds=True,
+                stderr=self._stderr, text=True, env={}, close_fds=True,
             )
         return self._process
 
     def _stderr_tail(self) -> str:
         process = self._process
-        if process is None or process.stderr is None:
-            return "no output"
-        if process.poll() is None:
+        if process is not None and process.poll() is None:
             process.kill()
             process.wait()
-        lines = process.stderr.read().strip().splitlines()
+        if self._stderr is None:
+            return "no output"
+        self._stderr.seek(0)
+        lines = self._stderr.read().strip().splitlines()
         return lines[-1] if lines else "no output"
 
     def stop(self) -> None:
         process, self._process = self._process, None
-        if process is None:
-            return
-        if process.poll() is None:
-            process.kill()
-        process.wait()
-        for stream in (process.stdin, process.stdout, process.stderr):
-            if stream is not None:
-                stream.close()
+        if process is not None:
+            if process.poll() is None:
+                process.kill()
+            process.wait()
+            for stream in (process.stdin, process.stdout):
+                if stream is not None:
+                    stream.close()
+        if self._stderr is not None:
+            self._stderr.close()
+            self._stderr = None
 
 
 _WORKER_PROCESS = _PythonWorker()
@@ -180,7 +188,10 @@ def _run_binary(job: RenderJob, options: HelmOptions) -> EngineResult:
     if done.returncode != 0:
         message = done.stderr.strip().removeprefix("Error: ") or f"helm exited {done.returncode}"
         return EngineResult(error=message, seconds=seconds)
-    return EngineResult(manifests=split_sources(done.stdout), seconds=seconds)
+    manifests = split_sources(done.stdout)
+    if job.marked:
+        manifests = {name: trim_documents(text) for name, text in manifests.items()}
+    return EngineResult(manifests=manifests, seconds=seconds)
 
 
 def split_sources(stream: str) -> dict[str, str]:

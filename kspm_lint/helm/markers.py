@@ -24,7 +24,7 @@ import re
 import shutil
 from dataclasses import dataclass
 
-MARK = re.compile(r" #@kspm:(\d+)\.(\d+)@")
+MARK = re.compile(r" ?#@kspm:(\d+)\.(\d+)@")
 _BLOCK_SCALAR = re.compile(r"(?::|^\s*-)\s+[|>][-+0-9]*\s*(?:#.*)?$")
 _KEY_LINE = re.compile(r"^\s*(?:-\s+)*[^\s{#\-][^:{]*:(?:\s|$)|^\s*-\s+[^\s{]")
 _PASTE_LINE = re.compile(r"^\s*\{\{-?\s.*\b(?:toYaml|nindent|indent)\b.*\}\}\s*$")
@@ -139,6 +139,23 @@ def make_marked_copy(chart_dir: str, into: str) -> MarkedCopy:
                 handle.write(mark_text(text, len(files)))
             files.append(relative)
     return MarkedCopy(target, tuple(files))
+
+
+def trim_documents(marked: str) -> str:
+    """A marked render as ``helm template`` would have printed it: the binary trims each
+    document and drops empty ones, and a line holding only markers is not blank to it.
+    Lines that are blank once their markers are stripped are dropped at each document's
+    edges (and documents that hold nothing else), so the lines match the plain render."""
+    documents = []
+    for document in marked.split("\n---\n"):
+        lines = document.split("\n")
+        while lines and not MARK.sub("", lines[0]).strip():
+            lines.pop(0)
+        while lines and not MARK.sub("", lines[-1]).strip():
+            lines.pop()
+        if lines:
+            documents.append("\n".join(lines) + "\n")
+    return "---\n".join(documents)
 
 
 @dataclass(frozen=True)

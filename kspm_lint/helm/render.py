@@ -102,7 +102,7 @@ def _render_into(result: HelmRender, chart_dir: str, options: HelmOptions) -> No
     with tempfile.TemporaryDirectory(prefix="kspm-helm-") as scratch:
         marked = make_marked_copy(chart_dir, scratch)
         plain, with_marks = run_jobs(
-            result.engine, [RenderJob(chart_dir, values), RenderJob(marked.chart_dir, values)], options
+            result.engine, [RenderJob(chart_dir, values), RenderJob(marked.chart_dir, values, marked=True)], options
         )
     result.render_seconds = plain.seconds
     if plain.error is not None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from kspm_lint.helm import SourceComment, is_go_template, is_helm_output, source_comments
 from kspm_lint.helm.engines import split_sources
-from kspm_lint.helm.markers import mark_text, strip_marks
+from kspm_lint.helm.markers import make_marked_copy, mark_text, strip_marks, trim_documents
 
 RENDERED = """\
 ---
@@ -120,3 +122,53 @@ def test_stripping_keeps_lines_and_distrusts_changed_ones():
         ((), True),
     ]
     assert strip_marks("a: 1\nb: 2\n", "a: 1\n") is None
+
+
+def _helm_template_stream(manifests: dict[str, str]) -> str:
+    """What the helm binary prints for these rendered templates (its documented
+    processing: split each file at ---, trim each document, drop empty ones, print each
+    under a ``# Source:`` header; the binary also orders documents by kind, which
+    changes nothing here: marked and plain renders are ordered alike)."""
+    separator = re.compile(r"(?:^|\s*\n)---\s*")
+    out = []
+    for name in sorted(manifests):
+        for document in separator.split(manifests[name].strip()):
+            if document.strip():
+                out.append(f"---\n# Source: {name}\n{document.strip()}\n")
+    return "".join(out)
+
+
+def test_markers_survive_the_binarys_document_trimming(tmp_path):
+    """The binary is not on this machine: its output is built from the SDK's render the
+    way Helm builds it, and the marked render must still line up with the plain one."""
+    from helm_python import Chart
+
+    copy = make_marked_copy("examples/helm/shop", str(tmp_path))
+    with Chart.load("examples/helm/shop") as chart:
+        plain = split_sources(_helm_template_stream(chart.render({}, name="r")))
+    with Chart.load(copy.chart_dir) as chart:
+        marked = split_sources(_helm_template_stream(chart.render({}, name="r")))
+    marked = {name: trim_documents(text) for name, text in marked.items()}
+    deployment = "shop/templates/deployment.yaml"
+    assert set(plain) == set(marked)
+    table = strip_marks(marked[deployment], plain[deployment])
+    assert table is not None and all(line.verified for line in table)
+    # the literal privileged key (rendered line 38) comes from template line 33
+    assert plain[deployment].split("\n")[37].strip() == "privileged: true"
+    assert table[37].marks == ((copy.files.index("templates/deployment.yaml"), 33),)
+
+
+def test_a_marker_only_first_line_is_trimmed_like_the_binary_trims(tmp_path):
+    from helm_python import Chart
+
+    chart_dir = "tests/helm/charts/switchable"
+    copy = make_marked_copy(chart_dir, str(tmp_path))
+    with Chart.load(chart_dir) as chart:
+        plain = split_sources(_helm_template_stream(chart.render({}, name="r")))
+    with Chart.load(copy.chart_dir) as chart:
+        raw = split_sources(_helm_template_stream(chart.render({}, name="r")))
+    name = "switchable/templates/pod.yaml"
+    assert raw[name].startswith("#@kspm:0.1@\napiVersion: v1 #@kspm:0.2@\n")
+    assert strip_marks(raw[name], plain[name]) is None  # one line more: not aligned
+    table = strip_marks(trim_documents(raw[name]), plain[name])
+    assert table is not None and table[0].marks == ((0, 2),)
