@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
+from kspm_lint.helm.sentinels import Probe
 from kspm_lint.helm.sourcemap import LineSource, SourceMap
 from kspm_lint.helm.values import ValuesIndex
 from kspm_lint.location import Path, Span, value_at
@@ -37,6 +38,8 @@ class HelmOrigin:
         self.source_map = source_map
         self.values = values
         self.rendered_file = rendered_file
+        self.probe: Probe | None = None  # set when the probe render has this object
+        self.probe_data: Any = None
 
     # -- Origin protocol ---------------------------------------------------------------
 
@@ -101,7 +104,15 @@ class HelmOrigin:
                 source = replace(source, own=True)
         return Trace(source, self._values_path(path, source))
 
+    def _probed(self, path: Path) -> Any:
+        return value_at(self.probe_data, path) if self.probe is not None and path else None
+
     def _values_path(self, path: Path, source: LineSource) -> Path | None:
+        probed = self._probed(path)
+        if isinstance(probed, str) and self.probe is not None:
+            exact = self.probe.path_of(probed)
+            if exact is not None and self.values.exists(exact):
+                return exact
         data = self.resource.data
         prefix = source.values_prefix
         # The line's own file first, then every template of the same (sub)chart: a helper
@@ -139,9 +150,17 @@ class HelmOrigin:
         (``"{{ .Values.repo }}:{{ .Values.tag }}"``, ``--flag={{ .Values.on }}``, ``upper``):
         related places, never a fix target."""
         rendered = value_at(self.resource.data, path)
-        if not source.own or not isinstance(rendered, str) or not path:
+        if not isinstance(rendered, str) or not path:
             return ()
-        found = []
+        found: list[Location] = []
+        probed = self._probed(path)
+        if isinstance(probed, str) and self.probe is not None:
+            for full in dict.fromkeys(self.probe.parts_of(probed)):
+                where = self.values.location(full, VALUES_PART)
+                if where is not None:
+                    found.append(where)
+        if found or not source.own:
+            return tuple(found)
         line_text = self.source_map.template_line(source.file, source.line)
         for reference in _line_references(line_text):
             full = source.values_prefix + reference

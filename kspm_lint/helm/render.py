@@ -19,6 +19,7 @@ from kspm_lint.helm.markers import TEMPLATE_SUFFIXES, make_marked_copy, strip_ma
 from kspm_lint.helm.options import HelmOptions, HelmProblem
 from kspm_lint.helm.origin import HelmOrigin
 from kspm_lint.helm.paths import display_path
+from kspm_lint.helm.sentinels import deciding_paths, make_probe
 from kspm_lint.helm.sourcemap import SourceMap, TemplateBlock, values_prefix
 from kspm_lint.helm.values import ValuesError, ValuesIndex, load_layers, read_chart_yaml
 from kspm_lint.location import Span
@@ -101,9 +102,11 @@ def _render_into(result: HelmRender, chart_dir: str, options: HelmOptions) -> No
     values = index.user_values()
     with tempfile.TemporaryDirectory(prefix="kspm-helm-") as scratch:
         marked = make_marked_copy(chart_dir, scratch)
-        plain, with_marks = run_jobs(
-            result.engine, [RenderJob(chart_dir, values), RenderJob(marked.chart_dir, values, marked=True)], options
-        )
+        probe = make_probe(index.effective, deciding_paths(_template_texts(chart_dir, marked.files)))
+        plain, with_marks, probed = run_jobs(result.engine, [
+            RenderJob(chart_dir, values), RenderJob(marked.chart_dir, values, marked=True),
+            RenderJob(chart_dir, probe.values),
+        ], options)
     result.render_seconds = plain.seconds
     if plain.error is not None:
         message = f"helm template failed ({result.engine}): {plain.error}"
@@ -114,7 +117,7 @@ def _render_into(result: HelmRender, chart_dir: str, options: HelmOptions) -> No
     stream: list[str] = []
     line = 1
     for name in sorted(manifests):
-        text = manifests[name] if manifests[name].endswith("\n") else manifests[name] + "\n"
+        text = _ended(manifests[name])
         stream.append(f"---\n# Source: {name}\n{text}")
         marks = None
         if with_marks.error is None and name in with_marks.manifests:
@@ -133,13 +136,64 @@ def _render_into(result: HelmRender, chart_dir: str, options: HelmOptions) -> No
         where = _problem_location(source_map, problem.span.line) or Location(chart_yaml, Span.point(1))
         result.problems.append(HelmProblem(problem.rule, f"rendered output: {problem.message}", where))
     resources, _ = resources_of(parsed)
+    probed_objects = _probed_objects(probed.manifests, source_map) if probed.error is None else {}
     for resource in resources:
+        key = _object_key(resource, source_map, parsed)
         resource = _with_release_namespace(resource, options.namespace)
-        result.objects.append((resource, HelmOrigin(resource, source_map, index, rendered_name)))
+        origin = HelmOrigin(resource, source_map, index, rendered_name)
+        twin = probed_objects.get(key) if key is not None else None
+        if twin is not None and twin.kind == resource.kind:
+            origin.probe, origin.probe_data = probe, twin.data
+        result.objects.append((resource, origin))
     if not resources and not parsed.problems:
         message = (f"{result.chart} renders no Kubernetes objects with {result.value_set}: "
                    "every template is empty or switched off by these values")
         result.problems.append(HelmProblem(RENDER_FAILED, message, Location(chart_yaml, Span.point(1))))
+
+
+def _ended(text: str) -> str:
+    return text if text.endswith("\n") else text + "\n"
+
+
+def _template_texts(chart_dir: str, files: tuple[str, ...]) -> list[tuple[tuple, str]]:
+    texts = []
+    for relative in files:
+        try:
+            with open(os.path.join(chart_dir, *relative.split("/")), encoding="utf-8") as handle:
+                texts.append((values_prefix(relative), handle.read()))
+        except (OSError, UnicodeDecodeError):
+            continue
+    return texts
+
+
+def _object_key(resource: Resource, source_map: SourceMap, parsed: ParsedFile) -> tuple | None:
+    """(template name, document number inside that template's output, path in document)."""
+    block = source_map.block_at(resource.document.start_line)
+    if block is None:
+        return None
+    ordinal = sum(1 for document in parsed.documents[:resource.document.index]
+                  if source_map.block_at(document.start_line) is block)
+    return block.name, ordinal, resource.base
+
+
+def _probed_objects(manifests: dict[str, str], plain_map: SourceMap) -> dict[tuple, Resource]:
+    """The probe render's objects by the same key as the plain render's."""
+    blocks = []
+    stream = []
+    line = 1
+    for name in sorted(n for n, t in manifests.items() if _is_manifest(n, t)):
+        text = _ended(manifests[name])
+        stream.append(f"---\n# Source: {name}\n{text}")
+        blocks.append(TemplateBlock(name, None, (), line + 2, text.count("\n"), None))
+        line += 2 + text.count("\n")
+    probe_map = SourceMap(plain_map.chart_dir, plain_map.files, blocks)
+    parsed = parse_bytes("".join(stream).encode("utf-8"), "probe")
+    found = {}
+    for resource in resources_of(parsed)[0]:
+        key = _object_key(resource, probe_map, parsed)
+        if key is not None:
+            found[key] = resource
+    return found
 
 
 def _is_manifest(name: str, text: str) -> bool:

@@ -178,3 +178,23 @@ def test_markers_that_change_the_render_fall_back_to_line_one(engine):
     config = origin(objects(result), "ConfigMap//release-name-counted")
     assert config.locate(("data", "mode")) == at(template, 1, 1, message=NO_LINE)
     assert config.fix_target(("data", "mode")) is None
+
+
+def test_values_a_helper_pastes_are_found_by_the_probe_render(engine):
+    chart = "tests/helm/charts/probed"
+    found = objects(render(chart, engine=engine))
+    app = origin(found, "Deployment//app")
+    template, values = f"{chart}/templates/deployment.yaml", f"{chart}/values.yaml"
+    account = POD + ("serviceAccountName",)
+    assert app.locate(account) == at(template, 8, 7, end_column=25)
+    assert app.explain(account) == (at(values, 7, 3, end_column=19, message=VALUES_KEY),)
+    assert app.fix_target(account) == FixTarget(values, 0, ("serviceAccount", "name"))
+    image = POD + ("containers", 0, "image")
+    assert app.explain(image) == (
+        at(values, 3, 3, end_column=33, message=VALUES_PART),
+        at(values, 4, 3, end_column=23, message=VALUES_PART),
+        at(values, 5, 3, end_column=12, message=VALUES_PART),
+    )
+    assert app.fix_target(image) is None
+    # a compared value keeps its text in the probe: the same branch is rendered
+    assert app.locate(POD + ("containers", 0, "securityContext", "runAsNonRoot")) == at(template, 14, 13, end_column=25)
