@@ -115,7 +115,8 @@ class MarkedCopy:
 
 def make_marked_copy(chart_dir: str, into: str) -> MarkedCopy:
     """Copy ``chart_dir`` into ``into`` with markers in every template file (the chart's
-    and its unpacked subcharts'). Packed subcharts (``.tgz``) are copied as they are."""
+    and its unpacked subcharts'). Packed subcharts (``.tgz``) are copied as they are.
+    Files under ``crds/`` are listed too (the engine prints them as they are)."""
     target = os.path.join(into, "chart")
     shutil.copytree(chart_dir, target, ignore=shutil.ignore_patterns(".git"), symlinks=False)
     files: list[str] = []
@@ -124,6 +125,9 @@ def make_marked_copy(chart_dir: str, into: str) -> MarkedCopy:
         relative_root = os.path.relpath(root, target)
         parts = relative_root.split(os.sep)
         if "templates" not in parts:
+            if parts[-1] == "crds":  # CRDs are not templates: listed, never marked
+                files += [os.path.normpath(os.path.join(relative_root, name)).replace(os.sep, "/")
+                          for name in sorted(names) if name.endswith(TEMPLATE_SUFFIXES)]
             continue
         for name in sorted(names):
             if not name.endswith(TEMPLATE_SUFFIXES):

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from kspm_lint.helm.engines import NO_ENGINE, RenderJob, choose_engine, run_jobs
 from kspm_lint.helm.errors import error_location, template_file
-from kspm_lint.helm.markers import TEMPLATE_SUFFIXES, make_marked_copy, strip_marks
+from kspm_lint.helm.markers import TEMPLATE_SUFFIXES, LineMarks, make_marked_copy, strip_marks
 from kspm_lint.helm.options import HelmOptions, HelmProblem
 from kspm_lint.helm.origin import HelmOrigin
 from kspm_lint.helm.paths import display_path
@@ -119,8 +119,8 @@ def _render_into(result: HelmRender, chart_dir: str, options: HelmOptions) -> No
     for name in sorted(manifests):
         text = _ended(manifests[name])
         stream.append(f"---\n# Source: {name}\n{text}")
-        marks = None
-        if with_marks.error is None and name in with_marks.manifests:
+        marks = _verbatim_marks(name, marked.files, text)
+        if marks is None and with_marks.error is None and name in with_marks.manifests:
             marks = strip_marks(with_marks.manifests[name], manifests[name])
         path = template_file(chart_dir, name)
         file = display_path(path) if path else None
@@ -149,6 +149,15 @@ def _render_into(result: HelmRender, chart_dir: str, options: HelmOptions) -> No
         message = (f"{result.chart} renders no Kubernetes objects with {result.value_set}: "
                    "every template is empty or switched off by these values")
         result.problems.append(HelmProblem(RENDER_FAILED, message, Location(chart_yaml, Span.point(1))))
+
+
+def _verbatim_marks(name: str, files: tuple[str, ...], text: str) -> list[LineMarks] | None:
+    """A CRD file is printed as it is written: rendered line N is its line N."""
+    relative = name.partition("/")[2]
+    if "crds/" not in relative or relative not in files:
+        return None
+    index = files.index(relative)
+    return [LineMarks(((index, number),), True) for number in range(1, text.count("\n") + 2)]
 
 
 def _ended(text: str) -> str:
@@ -271,7 +280,7 @@ def _source_files(chart_dir: str, options: HelmOptions) -> list[str]:
         dirs[:] = sorted(d for d in dirs if d != ".git")
         parts = os.path.relpath(root, chart_dir).split(os.sep)
         for name in sorted(names):
-            if ("templates" in parts and name.endswith(TEMPLATE_SUFFIXES)) or (
+            if (("templates" in parts or parts[-1] == "crds") and name.endswith(TEMPLATE_SUFFIXES)) or (
                 name == "values.yaml" and (parts == ["."] or parts[-2:-1] == ["charts"])
             ):
                 files.append(display_path(os.path.join(root, name)))

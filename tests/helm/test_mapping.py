@@ -198,3 +198,12 @@ def test_values_a_helper_pastes_are_found_by_the_probe_render(engine):
     assert app.fix_target(image) is None
     # a compared value keeps its text in the probe: the same branch is rendered
     assert app.locate(POD + ("containers", 0, "securityContext", "runAsNonRoot")) == at(template, 14, 13, end_column=25)
+
+
+def test_crds_map_line_for_line_when_included(engine):
+    chart = "tests/helm/charts/with-crd"
+    assert sorted(objects(render(chart, engine=engine))) == ["Widget//release-name"]
+    found = objects(render(chart, engine=engine, include_crds=True))
+    crd = origin(found, "CustomResourceDefinition//widgets.example.com")
+    assert crd.locate(("spec", "scope")) == at(f"{chart}/crds/widgets.yaml", 10, 3, end_column=8)
+    assert crd.fix_target(("spec", "scope")) is None
