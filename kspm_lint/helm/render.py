@@ -79,7 +79,10 @@ def render_chart(chart_dir: str, options: HelmOptions | None = None) -> HelmRend
     try:
         _render_into(result, chart_dir, options)
     except ValuesError as exc:
-        result.problems.append(HelmProblem(RENDER_FAILED, str(exc), exc.location))
+        where = exc.location
+        if where.file == "--set":  # no file to point at: the chart
+            where = Location(display_path(chart_yaml), Span.point(1), "the --set value is given on the command line")
+        result.problems.append(HelmProblem(RENDER_FAILED, str(exc), where))
     except OSError as exc:
         where = Location(display_path(chart_yaml), Span.point(1))
         result.problems.append(HelmProblem(RENDER_FAILED, f"cannot render {shown}: {exc}", where))
@@ -102,7 +105,7 @@ def _render_into(result: HelmRender, chart_dir: str, options: HelmOptions) -> No
     values = index.user_values()
     with tempfile.TemporaryDirectory(prefix="kspm-helm-") as scratch:
         marked = make_marked_copy(chart_dir, scratch)
-        probe = make_probe(index.effective, deciding_paths(_template_texts(chart_dir, marked.files)))
+        probe = make_probe(index.effective, deciding_paths(_template_texts(chart_dir, marked.files)), values)
         plain, with_marks, probed = run_jobs(result.engine, [
             RenderJob(chart_dir, values), RenderJob(marked.chart_dir, values, marked=True),
             RenderJob(chart_dir, probe.values),

@@ -59,10 +59,21 @@ def deciding_paths(templates: list[tuple[Path, str]]) -> set[Path]:
     return found
 
 
-def make_probe(effective: dict[str, Any], keep: set[Path]) -> Probe:
+def make_probe(effective: dict[str, Any], keep: set[Path], given: dict[str, Any]) -> Probe:
+    """Probe values for ``effective``; the nulls of ``given`` (the user's values) are kept,
+    so that the keys they delete are deleted in the probe render too."""
     probe = Probe({})
     probe.values = _replace(effective, (), keep, probe)
+    _copy_nulls(given, probe.values)
     return probe
+
+
+def _copy_nulls(given: dict[str, Any], target: dict[str, Any]) -> None:
+    for key, value in given.items():
+        if value is None:
+            target[key] = None
+        elif isinstance(value, dict) and isinstance(target.get(key), dict):
+            _copy_nulls(value, target[key])
 
 
 def _replace(node: Any, path: Path, keep: set[Path], probe: Probe) -> Any:

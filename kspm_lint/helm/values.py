@@ -152,25 +152,30 @@ def _put(node: Any, steps: list[str | int], value: Any) -> None:
         node = node[step]
 
 
-def merge_layers(layers: list[ValuesLayer]) -> dict[str, Any]:
+def merge_layers(layers: list[ValuesLayer], keep_nulls: bool = False) -> dict[str, Any]:
+    """The layers merged as Helm merges them; ``keep_nulls`` keeps a null (it must reach
+    the engine, where it deletes the chart's default)."""
     merged: dict[str, Any] = {}
     for layer in layers:
         target = merged
         for key in layer.prefix:
             target = target.setdefault(str(key), {})
-        _merge_into(target, layer.data)
+        _merge_into(target, layer.data, keep_nulls)
     return merged
 
 
-def _merge_into(target: dict[str, Any], source: dict[str, Any]) -> None:
+def _merge_into(target: dict[str, Any], source: dict[str, Any], keep_nulls: bool) -> None:
     for key, value in source.items():
         if value is None:
-            target.pop(key, None)
+            if keep_nulls:
+                target[key] = None
+            else:
+                target.pop(key, None)
         elif isinstance(value, dict) and isinstance(target.get(key), dict):
-            _merge_into(target[key], value)
+            _merge_into(target[key], value, keep_nulls)
         elif isinstance(value, dict):
             target[key] = {}
-            _merge_into(target[key], value)
+            _merge_into(target[key], value, keep_nulls)
         else:
             target[key] = value
 
@@ -184,7 +189,7 @@ class ValuesIndex:
 
     def user_values(self) -> dict[str, Any]:
         """What the engine is given: the user's layers (the chart's defaults it reads itself)."""
-        return merge_layers([layer for layer in self.layers if not layer.default])
+        return merge_layers([layer for layer in self.layers if not layer.default], keep_nulls=True)
 
     def value(self, path: Path) -> Any:
         return value_at(self.effective, path)

@@ -115,3 +115,20 @@ def test_a_render_that_never_ends_is_stopped_and_the_next_one_works():
         Location(f"{CHARTS}/endless/Chart.yaml", Span.point(1), "the engine named no template line"),
     )]
     assert render(f"{CHARTS}/switchable", engine="helm_python").problems == []
+
+
+def test_a_set_pair_without_value_is_a_problem_at_the_chart():
+    result = render(f"{CHARTS}/switchable", set_values=("enabled",))
+    assert result.problems == [HelmProblem(
+        "render-failed", "--set 'enabled' is not key=value",
+        Location(f"{CHARTS}/switchable/Chart.yaml", Span.point(1), "the --set value is given on the command line"),
+    )]
+
+
+def test_a_null_in_a_values_file_deletes_the_default(tmp_path):
+    values = tmp_path / "null.yaml"
+    values.write_text("enabled: null\n")
+    result = render(f"{CHARTS}/switchable", values_files=(str(values),))
+    assert result.objects == []  # enabled is gone, so the if is false
+    assert [p.message.split(":")[0] for p in result.problems] == [
+        f"{CHARTS}/switchable renders no Kubernetes objects with null.yaml"]
