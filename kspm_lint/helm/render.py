@@ -1,8 +1,10 @@
 """Render one value set of one chart with the real engine and map it back to the source.
 
-Two renders with the same values: the chart as it is (what is linted) and a marked copy
-(markers say which template line wrote each rendered line; see ``markers``). Values
-keys are traced from the rendered data and the ``.Values`` paths the templates name.
+Three renders, one engine call: the chart as it is with the value set (what is linted),
+a marked copy with the same values (which template line wrote each rendered line; see
+``markers``), and the chart with probe values (which values key a string came from; see
+``sentinels``). Values keys are also traced by comparing rendered data with the values
+the templates name (``origin``).
 """
 
 from __future__ import annotations
