@@ -105,7 +105,7 @@ def _render_into(result: HelmRender, chart_dir: str, options: HelmOptions) -> No
         result.problems += missing
         return
     values = index.user_values()
-    with tempfile.TemporaryDirectory(prefix="kspm-helm-") as scratch:
+    with tempfile.TemporaryDirectory(prefix="kspm-helm-", dir=_scratch_base()) as scratch:
         marked = make_marked_copy(chart_dir, scratch)
         probe = make_probe(index.effective, deciding_paths(_template_texts(chart_dir, marked.files)), values)
         plain, with_marks, probed = run_jobs(result.engine, [
@@ -154,6 +154,13 @@ def _render_into(result: HelmRender, chart_dir: str, options: HelmOptions) -> No
         message = (f"{result.chart} renders no Kubernetes objects with {result.value_set}: "
                    "every template is empty or switched off by these values")
         result.problems.append(HelmProblem(RENDER_FAILED, message, Location(chart_yaml, Span.point(1))))
+
+
+def _scratch_base() -> str | None:
+    """Memory-backed scratch space when the machine has it: the marked copy is written
+    and removed on every render, and a slow disk costs more than the render itself."""
+    shm = "/dev/shm"
+    return shm if os.path.isdir(shm) and os.access(shm, os.W_OK) else None
 
 
 def _verbatim_marks(name: str, files: tuple[str, ...], text: str) -> list[LineMarks] | None:
