@@ -95,6 +95,7 @@ class _PythonWorker:
     def __init__(self) -> None:
         self._process: subprocess.Popen[str] | None = None
         self._stderr: Any = None  # a file, not a pipe: a chatty child must never block
+        self._owner = os.getpid()
         self._lock = threading.Lock()
 
     def ask(self, request: dict[str, Any], timeout: float) -> tuple[dict[str, Any] | None, str]:
@@ -123,6 +124,9 @@ class _PythonWorker:
             return None, f"helm-python-sdk failed: {detail}"
 
     def _start(self) -> subprocess.Popen[str]:
+        if self._owner != os.getpid():
+            # A forked process inherited the parent's child: leave it to the parent.
+            self._process, self._stderr, self._owner = None, None, os.getpid()
         if self._process is None or self._process.poll() is not None:
             self.stop()
             self._stderr = tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace")  # noqa: SIM115 (lives as long as the child)
@@ -144,6 +148,8 @@ class _PythonWorker:
         return lines[-1] if lines else "no output"
 
     def stop(self) -> None:
+        if self._owner != os.getpid():
+            return
         process, self._process = self._process, None
         if process is not None:
             if process.poll() is None:

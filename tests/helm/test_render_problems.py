@@ -132,3 +132,18 @@ def test_a_null_in_a_values_file_deletes_the_default(tmp_path):
     assert result.objects == []  # enabled is gone, so the if is false
     assert [p.message.split(":")[0] for p in result.problems] == [
         f"{CHARTS}/switchable renders no Kubernetes objects with null.yaml"]
+
+
+def test_a_forked_process_starts_its_own_renderer():
+    """The runner lints in worker processes: a fork must not talk to its parent's child."""
+    import multiprocessing
+
+    assert render(f"{CHARTS}/switchable").problems == []  # the parent's child is up
+    context = multiprocessing.get_context("fork")
+    with context.Pool(1) as pool:
+        assert pool.apply(_objects_in_child, (f"{CHARTS}/switchable",)) == ["Pod//release-name"]
+    assert render(f"{CHARTS}/switchable").problems == []  # and the parent's still works
+
+
+def _objects_in_child(chart):
+    return [resource.identity for resource, _ in render(chart).objects]
