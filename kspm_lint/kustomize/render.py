@@ -1,0 +1,262 @@
+"""Render one Kustomize root and pair every rendered object with its Origin."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from kspm_lint.discovery import display_path
+from kspm_lint.kustomize.engine import (
+    DEFAULT_TIMEOUT,
+    ORIGIN_ANNOTATION,
+    EngineMissing,
+    build_with_origins,
+    strip_tracking,
+)
+from kspm_lint.kustomize.kustomization import Kustomization
+from kspm_lint.kustomize.layout import KustomizeLayout, find_roots
+from kspm_lint.kustomize.levels import Kustomizations, applying, chain_to
+from kspm_lint.kustomize.origin import KustomizeOrigin
+from kspm_lint.kustomize.patches import PatchDocument, read_patch
+from kspm_lint.kustomize.writers import apply_json6902, apply_strategic_merge, base_writers, selects
+from kspm_lint.location import Span
+from kspm_lint.origin import Location
+from kspm_lint.parsing.document import ParsedFile
+from kspm_lint.parsing.loader import parse_bytes, parse_file
+from kspm_lint.resources import Resource, resources_of
+
+RENDER_FAILED = "render-failed"
+_PATCH_ORDER = ("patchesStrategicMerge", "patches", "patchesJson6902")
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    timeout: float = DEFAULT_TIMEOUT
+    layout: KustomizeLayout | None = None  # from find_roots, to reuse what it parsed
+
+
+@dataclass(frozen=True)
+class RenderProblem:
+    rule: str
+    message: str
+    location: Location
+
+
+@dataclass
+class KustomizeRender:
+    """One root's render: the objects (parsed by our parser) with their origins, the
+    problems, and the source files whose suppression comments may apply."""
+
+    root: str  # absolute
+    root_display: str
+    parsed: ParsedFile | None
+    objects: list[tuple[Resource, KustomizeOrigin]] = field(default_factory=list)
+    problems: list[RenderProblem] = field(default_factory=list)
+    source_files: list[str] = field(default_factory=list)  # display paths: bases, patches, kustomizations
+    seconds: float = 0.0
+    command: tuple[str, ...] = ()
+
+
+def render_overlay(root: str, options: RenderOptions | None = None) -> KustomizeRender:
+    options = options or RenderOptions()
+    root = os.path.abspath(root)
+    shown = display_path(root)
+    layout = options.layout or find_roots([root])
+    ks = Kustomizations(layout.kustomizations)
+    result = KustomizeRender(root, shown, None)
+    top = ks.get(root)
+    if top is None:
+        result.problems.append(_problem(f"{shown} has no kustomization file", shown, Span.point(1)))
+        return result
+    if top.error:
+        result.problems.append(_problem(f"cannot read the kustomization: {top.error}", display_path(top.file),
+                                        top.error_span))
+        return result
+    remote = layout.remote_of_root(root)
+    if remote:
+        for file, ref in remote:
+            result.problems.append(_problem(
+                f"remote {ref.field} '{ref.value}' is not fetched (kspm-lint renders offline): "
+                f"{shown} is not rendered; vendor the base into the repository to lint it",
+                display_path(file), ref.span))
+        return result
+    try:
+        run = build_with_origins(root, options.timeout)
+    except EngineMissing as exc:
+        result.problems.append(_problem(str(exc), display_path(top.file), Span.point(1)))
+        return result
+    result.seconds, result.command = run.seconds, run.command
+    if run.error:
+        result.problems.append(_engine_problem(run.error, layout, root, top))
+        return result
+    plain = strip_tracking(run.output)
+    parsed = parse_bytes(plain.encode("utf-8"), f"{shown} (kustomize build)")
+    result.parsed = parsed
+    rendered, _ = resources_of(parsed)
+    if not rendered:
+        result.problems.append(_problem(f"kustomize rendered no objects from {shown}", display_path(top.file),
+                                        Span.point(1)))
+        return result
+    annotated = [d for d in yaml.load_all(run.output, Loader=_SafeLoader) if isinstance(d, dict)]
+    wrapper = os.path.realpath(run.wrapper)
+    sources: set[str] = {top.file}
+    cache = _Cache()
+    for index, resource in enumerate(rendered):
+        origin_note = _origin_of(annotated[index] if index < len(annotated) else {})
+        origin = _build_origin(resource, origin_note, wrapper, root, parsed.path, ks, cache, sources)
+        result.objects.append((resource, origin))
+    result.source_files = sorted(display_path(f) for f in sources)
+    return result
+
+
+def _problem(message: str, file: str, span: Span) -> RenderProblem:
+    return RenderProblem(RENDER_FAILED, message, Location(file, span, None))
+
+
+_ENGINE_PREFIX = re.compile(r'^E\d{4} [\d:.]+\s+\d+ \S+\] "command failed" err="(.*)"$', re.S)
+
+
+def _engine_problem(error: str, layout: KustomizeLayout, root: str, top: Kustomization) -> RenderProblem:
+    """The engine's error, at the kustomization line it is about when that can be found."""
+    text = error.strip().splitlines()[-1] if error.strip() else error
+    match = _ENGINE_PREFIX.match(text)
+    if match:
+        text = match.group(1).replace('\\"', '"')
+    text = text.replace("Error: ", "", 1)
+    message = f"kustomize could not render {display_path(root)}: {text}"
+    members = {k.file for k in layout.chain_members(root)}
+    for file, ref in layout.missing:
+        if file in members:
+            return _problem(f"{message} ('{ref.value}' does not exist)", display_path(file), ref.span)
+    for k in layout.chain_members(root):
+        for ref in k.references:
+            if f"'{ref.value}'" in text or f"'{ref.path}'" in text:
+                return _problem(message, display_path(k.file), ref.span)
+    return _problem(f"{message} (the engine's error names no line)", display_path(top.file), Span.point(1))
+
+
+def _origin_of(document: dict) -> dict[str, Any]:
+    meta = document.get("metadata")
+    annotations = meta.get("annotations") if isinstance(meta, dict) else None
+    text = annotations.get(ORIGIN_ANNOTATION) if isinstance(annotations, dict) else None
+    if not isinstance(text, str):
+        return {}
+    try:
+        loaded = yaml.load(text, Loader=_SafeLoader)
+    except yaml.YAMLError:
+        return {}
+    return loaded if isinstance(loaded, dict) else {}
+
+
+class _Cache:
+    def __init__(self) -> None:
+        self.files: dict[str, ParsedFile] = {}
+        self.patches: dict[tuple[str, str, int], list[PatchDocument]] = {}
+
+    def parsed(self, file: str) -> ParsedFile:
+        if file not in self.files:
+            self.files[file] = parse_file(file)
+        return self.files[file]
+
+    def patch(self, k: Kustomization, entry) -> list[PatchDocument]:
+        key = (k.file, entry.field, entry.index)
+        if key not in self.patches:
+            self.patches[key] = read_patch(k, entry)
+        return self.patches[key]
+
+
+def _build_origin(resource: Resource, note: dict, wrapper: str, root: str, rendered_file: str,
+                  ks: Kustomizations, cache: _Cache, sources: set[str]) -> KustomizeOrigin:
+    empty = base_writers(resource, "", "")
+    empty.entries.clear()
+
+    def origin(**kwargs) -> KustomizeOrigin:
+        values: dict[str, Any] = {"writers": empty, "base_writers": empty, "base": None, "base_file": None}
+        values.update(kwargs)
+        return KustomizeOrigin(resource, rendered_file, root, **values)
+
+    if "repo" in note:
+        return origin(fallback_reason=f"the object comes from remote {note.get('repo')}")
+    if "configuredIn" in note:
+        file = os.path.realpath(os.path.join(wrapper, str(note["configuredIn"])))
+        k = ks.get(os.path.dirname(file))
+        generator = (note.get("configuredBy") or {}).get("kind", "")
+        entry = _generator_entry(k, str(generator), resource.name) if k is not None else None
+        if k is None or entry is None:
+            return origin(fallback_reason=f"generated by {generator or 'a generator'}")
+        return origin(levels=[k], generated_by=(k.file, entry))
+    if "path" not in note:
+        return origin(fallback_reason="kustomize recorded no origin for this object")
+    file = os.path.realpath(os.path.join(wrapper, str(note["path"])))
+    chain = chain_to(ks, root, file) or []
+    levels = applying(ks, chain)
+    base = _base_object(cache.parsed(file), resource, levels)
+    if base is None:
+        return origin(levels=levels, fallback_reason=f"no {resource.kind} in {display_path(file)} matches")
+    sources.add(file)
+    sources.update(k.file for k in levels)
+    note_text = f"{base.kind} {base.name} in the base"
+    base_map = base_writers(base, file, note_text)
+    writers = base_writers(base, file, note_text)
+    _replay(writers, base, resource, levels, cache, sources)
+    return origin(writers=writers, base_writers=base_map, base=base, base_file=file, levels=levels)
+
+
+def _generator_entry(k: Kustomization, generator: str, name: str) -> tuple | None:
+    key = "secretGenerator" if generator == "SecretGenerator" else "configMapGenerator"
+    best: tuple | None = None
+    best_length = -1
+    for index, entry in enumerate(k.data.get(key) or []):
+        named = isinstance(entry, dict) and isinstance(entry.get("name"), str) and entry["name"] in name
+        if named and len(entry["name"]) > best_length:
+                best, best_length = (key, index), len(entry["name"])
+    return best
+
+
+def _renamed(name: str, levels: list[Kustomization]) -> str:
+    for k in levels:
+        name = f"{k.name_prefix}{name}{k.name_suffix}"
+    return name
+
+
+def _base_object(parsed: ParsedFile, rendered: Resource, levels: list[Kustomization]) -> Resource | None:
+    """Match by kind and original name: the name with every level's prefix and suffix."""
+    candidates = [r for r in resources_of(parsed)[0] if r.kind == rendered.kind]
+    for candidate in candidates:
+        if _renamed(candidate.name, levels) == rendered.name:
+            return candidate
+    named = [c for c in candidates if c.name and c.name in rendered.name]
+    if named:
+        return max(named, key=lambda c: len(c.name))
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def _replay(writers, base: Resource, rendered: Resource, levels: list[Kustomization], cache: _Cache,
+            sources: set[str]) -> None:
+    """Apply, level by level, the patches that select this object."""
+    name, namespace = base.name, base.namespace
+    labels = rendered.metadata.get("labels")
+    labels = labels if isinstance(labels, dict) else {}
+    annotations = rendered.metadata.get("annotations")
+    annotations = annotations if isinstance(annotations, dict) else {}
+    for k in levels:
+        for field_name in _PATCH_ORDER:
+            for entry in (e for e in k.patches if e.field == field_name):
+                for patch in cache.patch(k, entry):
+                    json6902 = field_name == "patchesJson6902" or patch.is_json6902
+                    if not selects(patch, entry.target, rendered.kind, rendered.api_version, name, namespace,
+                                   labels, annotations):
+                        continue
+                    sources.add(patch.file)
+                    if json6902:
+                        apply_json6902(writers, patch, rendered.data)
+                    else:
+                        apply_strategic_merge(writers, patch)
+        name = f"{k.name_prefix}{name}{k.name_suffix}"
+        if isinstance(k.data.get("namespace"), str) and k.data["namespace"]:
+            namespace = k.data["namespace"]
