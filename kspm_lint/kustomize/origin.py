@@ -26,6 +26,7 @@ class Attribution:
     location: Location
     fix: FixTarget | None
     related: tuple[Location, ...] = ()
+    verified: bool = True  # False: the line writes the key, a transformer changed the value
 
 
 @dataclass
@@ -97,7 +98,8 @@ class KustomizeOrigin:
         if written is not None:
             found = self._from(written, path)
             message = f"{written.note}; the rendered value differs (set by a kustomize transformer)"
-            return Attribution(found.kind, Location(found.location.file, found.location.span, message), found.fix)
+            location = Location(found.location.file, found.location.span, message)
+            return Attribution(found.kind, location, found.fix, found.related, verified=False)
         return self._fallback(path, f"no base or patch line writes {format_path(path)}")
 
     def _missing(self, path: Path, data: Any) -> Attribution:

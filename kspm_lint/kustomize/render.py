@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 import re
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from kspm_lint.kustomize.layout import KustomizeLayout, find_roots
 from kspm_lint.kustomize.levels import Kustomizations, applying, chain_to
 from kspm_lint.kustomize.origin import KustomizeOrigin
 from kspm_lint.kustomize.patches import PatchDocument, read_patch
+from kspm_lint.kustomize.simulate import strategic_merge
 from kspm_lint.kustomize.writers import apply_json6902, apply_strategic_merge, base_writers, selects
 from kspm_lint.location import Span
 from kspm_lint.origin import Location
@@ -240,6 +242,7 @@ def _replay(writers, base: Resource, rendered: Resource, levels: list[Kustomizat
             sources: set[str]) -> None:
     """Apply, level by level, the patches that select this object."""
     name, namespace = base.name, base.namespace
+    current = copy.deepcopy(base.data)  # the object as each patch finds it
     labels = rendered.metadata.get("labels")
     labels = labels if isinstance(labels, dict) else {}
     annotations = rendered.metadata.get("annotations")
@@ -254,9 +257,10 @@ def _replay(writers, base: Resource, rendered: Resource, levels: list[Kustomizat
                         continue
                     sources.add(patch.file)
                     if json6902:
-                        apply_json6902(writers, patch, rendered.data)
+                        current = apply_json6902(writers, patch, current)
                     else:
                         apply_strategic_merge(writers, patch)
+                        current = strategic_merge(current, patch.data)
         name = f"{k.name_prefix}{name}{k.name_suffix}"
         if isinstance(k.data.get("namespace"), str) and k.data["namespace"]:
             namespace = k.data["namespace"]

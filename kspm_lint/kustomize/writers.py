@@ -15,6 +15,7 @@ from typing import Any
 
 from kspm_lint.kustomize.patches import PatchDocument
 from kspm_lint.kustomize.semantic import SemanticPath, is_merge_list, is_under, leaves, merge_key, semantic
+from kspm_lint.kustomize.simulate import json_op
 from kspm_lint.location import Path, Span
 from kspm_lint.resources import Resource
 
@@ -143,14 +144,15 @@ def _put_tree(writers: WriterMap, sem: SemanticPath, ppath: Path, value: Any, fi
         writers.put((*sem, *inner), written((*ppath, *sub), _value(value, sub)))
 
 
-def _pointer(pointer: str, rendered: Any) -> Path:
-    """A JSON pointer as a path, its indices resolved against the rendered object."""
+def _pointer(pointer: str, current: Any) -> Path:
+    """A JSON pointer as a path, its indices resolved against the object at this step
+    (``-`` is the index an added item gets: the list's length)."""
     tokens = [t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:]] if pointer else []
     out: list[str | int] = []
-    node = rendered
+    node = current
     for token in tokens:
         if isinstance(node, list):
-            index = len(node) - 1 if token == "-" else int(token) if token.isdigit() else 0
+            index = len(node) if token == "-" else int(token) if token.isdigit() else 0
             out.append(index)
             node = node[index] if 0 <= index < len(node) else None
         else:
@@ -159,31 +161,38 @@ def _pointer(pointer: str, rendered: Any) -> Path:
     return tuple(out)
 
 
-def apply_json6902(writers: WriterMap, patch: PatchDocument, rendered: Any) -> None:
+def apply_json6902(writers: WriterMap, patch: PatchDocument, current: Any) -> Any:
+    """Record what each op writes; return the object after the ops (``current`` may change)."""
     ops = patch.data if isinstance(patch.data, list) else []
     for index, op in enumerate(ops):
         if not isinstance(op, dict) or not isinstance(op.get("path"), str):
             continue
         kind = op.get("op")
-        path = _pointer(op["path"], rendered)
-        sem = semantic(rendered, path)
+        path = _pointer(op["path"], current)
+        source = _pointer(op["from"], current) if isinstance(op.get("from"), str) else None
         note = f"{patch.describe()}, op {index + 1} ({kind} {op['path']})"
 
         def written(ppath: Path, value: Any, note: str = note) -> Written:
             return Written("json6902", patch.file, patch.document_index, ppath if patch.fixable else None,
                            patch.span(ppath), _scalar(value), note)
 
-        if kind in ("add", "replace") and "value" in op:
+        if kind == "remove":
+            writers.remove_under(semantic(current, path))
+            current = json_op(current, "remove", path)
+        elif kind in ("add", "replace") and "value" in op:
+            current = json_op(current, kind, path, op["value"])
+            sem = semantic(current, path)
             writers.remove_under(sem)
             field = path[-1] if path else ""
             _put_tree(writers, sem, (index, "value"), op["value"], str(field), written)
-        elif kind == "remove":
-            writers.remove_under(sem)
-        elif kind in ("move", "copy") and isinstance(op.get("from"), str):
+        elif kind in ("move", "copy") and source is not None:
             if kind == "move":
-                writers.remove_under(semantic(rendered, _pointer(op["from"], rendered)))
+                writers.remove_under(semantic(current, source))
+            current = json_op(current, kind, path, source=source)
+            sem = semantic(current, path)
             writers.remove_under(sem)
             writers.put(sem, written((index, "path"), None))
+    return current
 
 
 def selects(patch: PatchDocument, target: dict | None, kind: str, group_version: str, name: str,
