@@ -33,6 +33,7 @@ from kspm_lint.resources import Resource, resources_of
 
 RENDER_FAILED = "render-failed"
 _PATCH_ORDER = ("patchesStrategicMerge", "patches", "patchesJson6902")
+_REMOTE_KIND = {"resources": "base", "components": "component"}
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -83,7 +84,8 @@ def render_overlay(root: str, options: RenderOptions | None = None) -> Kustomize
     if remote:
         for file, ref in remote:
             result.problems.append(_problem(
-                f"remote {ref.field} '{ref.value}' is not fetched (kspm-lint renders offline): "
+                f"remote {_REMOTE_KIND.get(ref.field, ref.field)} '{ref.value}' is not fetched "
+                "(kspm-lint renders offline): "
                 f"{shown} is not rendered; vendor the base into the repository to lint it",
                 display_path(file), ref.span))
         return result
@@ -121,6 +123,11 @@ def _problem(message: str, file: str, span: Span) -> RenderProblem:
 
 
 _ENGINE_PREFIX = re.compile(r'^E\d{4} [\d:.]+\s+\d+ \S+\] "command failed" err="(.*)"$', re.S)
+# The wrapper's own layer of the message: kustomize tried the root as a file, then as a directory.
+_WRAPPER_LAYER = re.compile(
+    r"^accumulating resources: accumulation err='accumulating resources from '[^']*': '[^']*' must resolve to "
+    r"a file': recursed accumulation of path '[^']*': "
+)
 
 
 def _engine_problem(error: str, layout: KustomizeLayout, root: str, top: Kustomization) -> RenderProblem:
@@ -129,7 +136,7 @@ def _engine_problem(error: str, layout: KustomizeLayout, root: str, top: Kustomi
     match = _ENGINE_PREFIX.match(text)
     if match:
         text = match.group(1).replace('\\"', '"')
-    text = text.replace("Error: ", "", 1)
+    text = _WRAPPER_LAYER.sub("", text.replace("Error: ", "", 1))
     message = f"kustomize could not render {display_path(root)}: {text}"
     members = {k.file for k in layout.chain_members(root)}
     for file, ref in layout.missing:
@@ -139,6 +146,12 @@ def _engine_problem(error: str, layout: KustomizeLayout, root: str, top: Kustomi
         for ref in k.references:
             if f"'{ref.value}'" in text or f"'{ref.path}'" in text:
                 return _problem(message, display_path(k.file), ref.span)
+        for entry in k.patches:
+            for patch in read_patch(k, entry):
+                meta = patch.data.get("metadata") if isinstance(patch.data, dict) else None
+                name = meta.get("name") if isinstance(meta, dict) else None
+                if isinstance(name, str) and f"/{name}." in text:
+                    return _problem(message, display_path(k.file), k.span(entry.entry_path[:2]))
     return _problem(f"{message} (the engine's error names no line)", display_path(top.file), Span.point(1))
 
 
