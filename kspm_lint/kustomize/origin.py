@@ -172,13 +172,30 @@ def _transformer_entry(k: Kustomization, path: Path, value: Any) -> tuple[Path, 
     if in_annotations and isinstance(annotations, dict) and path[2] in annotations:
         return ("commonAnnotations", path[2]), "annotation added by commonAnnotations"
     if path and path[-1] == "image" and isinstance(value, str):
-        name = value.split("@", 1)[0]
-        name = name.rsplit(":", 1)[0] if ":" in name.rsplit("/", 1)[-1] else name
-        for index, entry in enumerate(data.get("images") or []):
-            if isinstance(entry, dict) and name in (entry.get("newName"), entry.get("name")):
-                return ("images", index), "image set by the kustomization's images"
+        found = _image_entry(data, value)
+        if found is not None:
+            return found, "image set by the kustomization's images"
     if path == ("spec", "replicas"):
         for index, entry in enumerate(data.get("replicas") or []):
             if isinstance(entry, dict) and entry.get("count") == value:
                 return ("replicas", index), "replicas set by the kustomization"
+    return None
+
+
+def _image_entry(data: dict, image: str) -> Path | None:
+    """The ``images`` field that produced ``image``: its digest, tag or new name."""
+    name, _, digest = image.partition("@")
+    tag = ""
+    if ":" in name.rsplit("/", 1)[-1]:
+        name, tag = name.rsplit(":", 1)
+    for index, entry in enumerate(data.get("images") or []):
+        if not isinstance(entry, dict) or name not in (entry.get("newName"), entry.get("name")):
+            continue
+        if digest and entry.get("digest") == digest:
+            return ("images", index, "digest")
+        if tag and str(entry.get("newTag")) == tag:
+            return ("images", index, "newTag")
+        if entry.get("newName") == name:
+            return ("images", index, "newName")
+        return ("images", index)
     return None

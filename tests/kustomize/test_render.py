@@ -127,10 +127,10 @@ def test_prefix_namespace_labels_and_images_point_at_what_wrote_them(renders):
         kustomization, Span(3, 1, 3, 21), "namespace set by the kustomization"
     )
     assert origin.locate((*WEB, "image")) == Location(
-        kustomization, Span(12, 5, 14, 1), "image set by the kustomization's images"
+        kustomization, Span(13, 5, 13, 18), "image set by the kustomization's images"
     )
     assert origin.explain((*WEB, "image")) == (Location(BASE, Span(25, 11, 25, 44), "Deployment shop in the base"),)
-    assert origin.fix_target((*WEB, "image")) == FixTarget(kustomization, 0, ("images", 0))
+    assert origin.fix_target((*WEB, "image")) == FixTarget(kustomization, 0, ("images", 0, "newTag"))
     assert origin.locate(("metadata", "labels", "app.kubernetes.io/name")) == Location(
         "examples/kustomize/base/kustomization.yaml", Span(5, 7, 5, 35), "label added by labels"
     )
