@@ -218,7 +218,12 @@ def _build_origin(resource: Resource, note: dict, wrapper: str, root: str, rende
     note_text = f"{base.kind} {base.name} in the base"
     base_map = base_writers(base, file, note_text)
     writers = base_writers(base, file, note_text)
-    _replay(writers, base, resource, levels, cache, sources)
+    try:
+        _replay(writers, base, resource, levels, cache, sources)
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError, RecursionError) as exc:
+        # A patch shape we do not model: keep the base lines (the value check in the origin
+        # still marks a field the patch changed as not verified) rather than fail the render.
+        writers = base_writers(base, file, f"{note_text} (patches not evaluated: {type(exc).__name__})")
     return origin(writers=writers, base_writers=base_map, base=base, base_file=file, levels=levels)
 
 

@@ -171,3 +171,32 @@ def test_patches_at_every_level_and_in_components_match_through_name_prefixes(tm
     assert at(origin, read_only) == (str(tmp_path / "hardening/read-only.yaml"), Span(11, 13, 11, 41))
     assert at(origin, ("metadata", "namespace")) == (str(tmp_path / "top/kustomization.yaml"), Span(2, 1, 2, 16))
     assert origin.base_location.file == str(tmp_path / "base/app.yaml")
+
+
+def test_legacy_json6902_field_with_a_json_ops_file_and_a_null_that_deletes(tmp_path):
+    write_tree(tmp_path, {
+        "k/app.yaml": deployment(
+            "app", "      hostNetwork: true\n      containers:\n        - name: main\n          image: busybox\n"
+            "          securityContext:\n            runAsUser: 0\n"),
+        "k/ops.json": '[\n  {"op": "add", "path": "/spec/template/spec/dnsPolicy", "value": "Default"}\n]\n',
+        "k/drop.yaml": (
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\nspec:\n  template:\n    spec:\n"
+            "      hostNetwork: null\n      containers:\n        - name: main\n          securityContext:\n"
+            "            runAsUser: null\n"
+        ),
+        "k/kustomization.yaml": (
+            "resources: [app.yaml]\npatchesStrategicMerge: [drop.yaml]\n"
+            "patchesJson6902:\n  - target: {group: apps, version: v1, kind: Deployment, name: app}\n"
+            "    path: ops.json\n"
+        ),
+    })
+    render = render_overlay(str(tmp_path / "k"))
+    origin = objects(render)["app"]
+    [(resource, _)] = render.objects
+    assert "hostNetwork" not in resource.data["spec"]["template"]["spec"]
+    assert at(origin, (*POD, "dnsPolicy")) == (str(tmp_path / "k/ops.json"), Span(2, 58, 2, 76))
+    assert origin.fix_target((*POD, "dnsPolicy")) == FixTarget(str(tmp_path / "k/ops.json"), 0, (0, "value"))
+    # Deleted by the patch, so missing: it belongs to the base pod spec / container again.
+    assert at(origin, (*POD, "hostNetwork")) == (str(tmp_path / "k/app.yaml"), Span(9, 5, 9, 9))
+    run_as_user = (*POD, "containers", 0, "securityContext", "runAsUser")
+    assert at(origin, run_as_user) == (str(tmp_path / "k/app.yaml"), Span(14, 11, 14, 26))
