@@ -144,7 +144,7 @@ def _engine_problem(error: str, layout: KustomizeLayout, root: str, top: Kustomi
             return _problem(f"{message} ('{ref.value}' does not exist)", display_path(file), ref.span)
     for k in layout.chain_members(root):
         for ref in k.references:
-            if f"'{ref.value}'" in text or f"'{ref.path}'" in text:
+            if f"'{ref.value}'" in text or f"'{ref.path}'" in text or _names_plugin(ref, text):
                 return _problem(message, display_path(k.file), ref.span)
         for entry in k.patches:
             for patch in read_patch(k, entry):
@@ -153,6 +153,14 @@ def _engine_problem(error: str, layout: KustomizeLayout, root: str, top: Kustomi
                 if isinstance(name, str) and f"/{name}." in text:
                     return _problem(message, display_path(k.file), k.span(entry.entry_path[:2]))
     return _problem(f"{message} (the engine's error names no line)", display_path(top.file), Span.point(1))
+
+
+def _names_plugin(ref, text: str) -> bool:
+    """A plugin error names the plugin's kind ('external plugins disabled; ... 'Runner'')."""
+    if ref.field not in ("generators", "transformers", "validators") or not os.path.isfile(ref.path):
+        return False
+    kinds = {r.kind for r in resources_of(parse_file(ref.path))[0]}
+    return any(f"'{kind}'" in text for kind in kinds)
 
 
 def _origin_of(document: dict) -> dict[str, Any]:

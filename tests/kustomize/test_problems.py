@@ -87,3 +87,22 @@ def test_a_broken_kustomization_file_is_a_problem_at_its_syntax_error(tmp_path):
     assert problem.location.file == str(tmp_path / "k/kustomization.yaml")
     assert problem.location.span.line == 3
     assert problem.message.startswith("cannot read the kustomization: YAML syntax error")
+
+
+def test_exec_plugins_are_never_enabled(tmp_path):
+    marker = tmp_path / "plugin-ran"
+    write_tree(tmp_path, {
+        "k/kustomization.yaml": "resources: [settings.yaml]\ngenerators:\n  - gen.yaml\n",
+        "k/settings.yaml": CONFIG_MAP,
+        "k/gen.yaml": (
+            "apiVersion: example.com/v1\nkind: Runner\nmetadata:\n  name: run\n  annotations:\n"
+            f"    config.kubernetes.io/function: |\n      exec:\n        path: /usr/bin/touch {marker}\n"
+        ),
+    })
+    [problem] = render_overlay(str(tmp_path / "k")).problems
+    assert problem.message == (
+        f"kustomize could not render {tmp_path}/k: loading generator plugins: failed to load generator: "
+        "external plugins disabled; unable to load external plugin 'Runner'"
+    )
+    assert problem.location == Location(str(tmp_path / "k/kustomization.yaml"), Span(3, 5, 3, 13), None)
+    assert not marker.exists()
