@@ -88,46 +88,58 @@ def build_with_origins(root: str, timeout: float = DEFAULT_TIMEOUT) -> EngineRun
 
 
 def strip_tracking(text: str) -> str:
+    """kustomize's output without the tracking annotations: the plain render."""
+    return split_tracking(text)[0]
+
+
+def split_tracking(text: str) -> tuple[str, list[str | None]]:
     """Remove the two tracking annotations from kustomize's output (and an annotations
-    map they leave empty), keeping every other byte: the result is the plain render.
+    map they leave empty), keeping every other byte; also return each document's origin
+    annotation text (None when it has none), in document order.
 
     kustomize prints each object with two-space indentation and sorted keys, so the
     annotations of an object are the ``  annotations:`` line under ``metadata:`` and the
     entries below it at four spaces; a block-scalar value continues at six or more.
     """
     out: list[str] = []
+    origins: list[str | None] = [None]
     lines = text.splitlines(keepends=True)
     index = 0
     in_metadata = False
     while index < len(lines):
         line = lines[index]
+        if line.startswith("---") and line.rstrip() == "---":
+            origins.append(None)
         if not line.startswith(" "):
             in_metadata = line.rstrip() == "metadata:"
         if in_metadata and line.rstrip("\n") == "  annotations:":
             block: list[str] = []
-            kept: list[str] = []
             index += 1
             while index < len(lines) and (lines[index].startswith("    ") or lines[index].strip() == ""):
                 block.append(lines[index])
                 index += 1
-            entry: list[str] = []
-            for item in block:
-                if not item.startswith("     ") and entry:
-                    kept.extend(_keep(entry))
-                    entry = []
-                entry.append(item)
-            kept.extend(_keep(entry))
+            kept: list[str] = []
+            for entry in _entries(block):
+                key = entry[0].strip().split(":", 1)[0].strip("'\"")
+                if key == ORIGIN_ANNOTATION:
+                    origins[-1] = "".join(item[6:] if item.startswith(" " * 6) else item.lstrip() for item in entry[1:])
+                if key not in _TRACKING:
+                    kept.extend(entry)
             if kept:
                 out.append(line)
                 out.extend(kept)
             continue
         out.append(line)
         index += 1
-    return "".join(out)
+    return "".join(out), origins
 
 
-def _keep(entry: list[str]) -> list[str]:
-    if not entry:
-        return []
-    key = entry[0].strip().split(":", 1)[0].strip("'\"")
-    return [] if key in _TRACKING else entry
+def _entries(block: list[str]) -> list[list[str]]:
+    """The annotation entries of a block: a key line at four spaces and its continuation."""
+    entries: list[list[str]] = []
+    for item in block:
+        if entries and item.startswith("     "):
+            entries[-1].append(item)
+        else:
+            entries.append([item])
+    return entries

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,19 +31,60 @@ class Attribution:
 
 
 @dataclass
+class BaseMatch:
+    """The object's base and who writes each of its fields (computed on first use)."""
+
+    base: Resource | None  # the object in the base file (None: generated or not found)
+    base_file: str | None  # absolute
+    writers: WriterMap  # every field's last writer: base and patches
+    base_writers: WriterMap  # the base's own lines only
+    reason: str = ""  # why there is no base, when there is none
+
+
+def no_base(reason: str) -> BaseMatch:
+    return BaseMatch(None, None, WriterMap(), WriterMap(), reason)
+
+
+@dataclass
 class KustomizeOrigin:
-    """Answers ``kspm_lint.origin.Origin`` for one object of a rendered overlay."""
+    """Answers ``kspm_lint.origin.Origin`` for one object of a rendered overlay.
+
+    Finding the base object and replaying the patches waits for the first question: a
+    render's CRDs and ConfigMaps are rarely asked about, and their bases can be large."""
 
     rendered_object: Resource
     rendered_file: str  # display name of the rendered stream
     root: str  # the overlay root (absolute) this object was rendered from
-    writers: WriterMap
-    base_writers: WriterMap
-    base: Resource | None  # the object in the base file (None: generated or not found)
-    base_file: str | None  # absolute
+    resolve: Callable[[], BaseMatch]
     levels: list[Kustomization] = field(default_factory=list)  # applying order, deepest first
     generated_by: tuple[str, Path] | None = None  # (kustomization file, generator entry path)
-    fallback_reason: str = ""
+    _match: BaseMatch | None = field(default=None, repr=False)
+
+    @property
+    def match(self) -> BaseMatch:
+        if self._match is None:
+            self._match = self.resolve()
+        return self._match
+
+    @property
+    def base(self) -> Resource | None:
+        return self.match.base
+
+    @property
+    def base_file(self) -> str | None:
+        return self.match.base_file
+
+    @property
+    def writers(self) -> WriterMap:
+        return self.match.writers
+
+    @property
+    def base_writers(self) -> WriterMap:
+        return self.match.base_writers
+
+    @property
+    def fallback_reason(self) -> str:
+        return self.match.reason
 
     # -- Origin protocol --------------------------------------------------------------
     def locate(self, path: Path) -> Location:
