@@ -11,7 +11,7 @@ from kspm_lint.kustomize.kustomization import Kustomization
 from kspm_lint.kustomize.semantic import concrete, semantic
 from kspm_lint.kustomize.writers import WriterMap, Written
 from kspm_lint.location import Path, Span, format_path, value_at
-from kspm_lint.origin import FixTarget, Location
+from kspm_lint.origin import FixTarget, Location, Origin
 from kspm_lint.resources import Resource
 
 _LABEL_PARENTS = (("metadata", "labels"), ("spec", "selector"), ("spec", "selector", "matchLabels"),
@@ -241,3 +241,8 @@ def _image_entry(data: dict, image: str) -> Path | None:
             return ("images", index, "newName")
         return ("images", index)
     return None
+
+
+def as_origin(origin: KustomizeOrigin) -> Origin:
+    """A KustomizeOrigin is an ``Origin`` (this function lets mypy prove it)."""
+    return origin
