@@ -13,12 +13,39 @@ from kspm_lint.config import Config
 from kspm_lint.context import Context, find_context
 from kspm_lint.discovery import Target, discover, display_path
 from kspm_lint.engine.catalog import Rule, load_rules, select_rules
+from kspm_lint.engine.renders import merge_rendered
 from kspm_lint.engine.runner import Linter, LintOptions, UnitResult
 from kspm_lint.findings import Finding, Severity
 from kspm_lint.inventory import Inventory, InventoryObject
 from kspm_lint.parallel import map_in_workers, use_workers
 from kspm_lint.parsing.document import ParsedFile
 from kspm_lint.report import Report
+
+
+@dataclass
+class HelmSettings:
+    """How charts are rendered: ``helm template``'s flags, and per chart (its directory)
+    the value sets to render it with, each a list of chart-relative values files."""
+
+    values: list[str] = field(default_factory=list)
+    set_values: list[str] = field(default_factory=list)
+    release: str | None = None
+    namespace: str | None = None
+    kube_version: str | None = None
+    value_sets: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
+
+
+def configure_sources(settings: Settings) -> None:
+    """Give the rendering sources the run's options (before any worker forks)."""
+    from kspm_lint.helm.options import DEFAULT_RELEASE, HelmOptions
+    from kspm_lint.sources.helm import HelmSource
+
+    helm = sources.registered()["helm"]
+    assert isinstance(helm, HelmSource)
+    given = settings.helm
+    helm.configure(HelmOptions(values_files=tuple(os.path.abspath(v) for v in given.values),
+                               set_values=tuple(given.set_values), release=given.release or DEFAULT_RELEASE,
+                               namespace=given.namespace, kube_version=given.kube_version), given.value_sets)
 
 
 @dataclass
@@ -33,6 +60,7 @@ class Settings:
     inline_suppressions: bool = True
     context: str | None = None  # where a partial run finds the rest of the objects (--context)
     rank: bool = True  # score findings by their workload's context (kspm_lint.risk)
+    helm: HelmSettings = field(default_factory=lambda: HelmSettings())
 
     @classmethod
     def merge(cls, config: Config, select: Iterable[str] = (), ignore: Iterable[str] = (),
@@ -120,6 +148,7 @@ def run_linter(linter: Linter, paths: list[str], settings: Settings,
                fixes: bool = False, inventory: bool = False) -> LintRun:
     """Phase 1 over every target (in workers for a large run), phase 2 over the
     inventory, then suppressions; the result equals a single-process run's."""
+    configure_sources(settings)
     targets = list(discover(paths, settings.exclude))
     collect = inventory or linter.needs_inventory or settings.rank
     context = find_context(paths, targets, settings.exclude, settings.context) \
@@ -167,6 +196,7 @@ def run_linter(linter: Linter, paths: list[str], settings: Settings,
     # Stale config ignores can only be judged when whole directories were linted.
     linter.suppress(suppressed_units, findings,
                     judge_config_ignores=bool(paths) and all(os.path.isdir(p) for p in paths))
+    findings = merge_rendered(findings)
     if run_inventory is not None and settings.rank:
         from kspm_lint.risk import rank
 

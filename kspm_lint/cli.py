@@ -135,6 +135,13 @@ class _Command(click.Command):
 @click.option("--context", "context_dir", type=click.Path(exists=True, file_okay=False), metavar="DIR",
               help="Where relation rules find the objects of files not linted (default: the git repository "
                    "holding the paths).")
+@click.option("--helm-values", multiple=True, type=click.Path(exists=True, dir_okay=False), metavar="FILE",
+              help="Values file for every Helm chart linted (repeatable, as helm template -f).")
+@click.option("--helm-set", multiple=True, metavar="KEY=VALUE", help="Set a chart value (repeatable, as helm --set).")
+@click.option("--helm-release", metavar="NAME", help="Release name charts are rendered with [default: release-name].")
+@click.option("--helm-namespace", metavar="NS",
+              help="Namespace charts are installed in: objects rendered without one get it.")
+@click.option("--kube-version", metavar="VERSION", help="Kubernetes version charts are rendered for (e.g. 1.31).")
 @click.option("--list-rules", is_flag=True, help="List the rules and exit.")
 @click.option("--list-templates", is_flag=True,
               help="List the check templates (scope, parameters) rule files can instantiate, and exit.")
@@ -152,7 +159,9 @@ def main(paths: tuple[str, ...], fmt: str, output: str | None, reports: tuple[Re
          ignore: tuple[str, ...], fail_on: str | None, fail_on_empty: bool, config_path: str | None,
          rules_dir: tuple[str, ...], exclude: tuple[str, ...], no_inline_suppressions: bool,
          fix: bool, unsafe_fixes: bool, diff: bool, sarif_category: str | None, changed_since: str | None,
-         context_dir: str | None, list_rules: bool, list_templates: bool, explain: str | None, no_color: bool,
+         context_dir: str | None, helm_values: tuple[str, ...], helm_set: tuple[str, ...],
+         helm_release: str | None, helm_namespace: str | None, kube_version: str | None,
+         list_rules: bool, list_templates: bool, explain: str | None, no_color: bool,
          sort: str, statistics: bool, quiet: bool,
          verbose: bool) -> None:
     """Lint Kubernetes manifests for security-posture problems.
@@ -178,6 +187,12 @@ def main(paths: tuple[str, ...], fmt: str, output: str | None, reports: tuple[Re
         False if no_inline_suppressions else None,
     )
     settings.context = context_dir
+    helm = settings.helm
+    helm.values = list(helm_values) or helm.values
+    helm.set_values = helm.set_values + list(helm_set)
+    helm.release = helm_release or helm.release
+    helm.namespace = helm_namespace or helm.namespace
+    helm.kube_version = kube_version or helm.kube_version
     try:
         if list_rules or explain:
             _, rules, all_rules = prepare(settings, config)

@@ -19,6 +19,7 @@ class Target:
     path: str  # what to open ("-" for stdin)
     display: str  # what to show: relative to the working directory when possible
     source: str = "file"  # the ``kspm_lint.sources`` entry that reads it
+    variant: str = ""  # which rendering of the target (a Helm chart's value set)
 
 
 def display_path(path: str) -> str:

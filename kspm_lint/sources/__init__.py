@@ -71,9 +71,14 @@ class Source(Protocol):
 
 
 def _registry() -> dict[str, Source]:
+    from kspm_lint.discovery import DIRECTORY_SOURCES
+    from kspm_lint.sources.helm import HelmSource
+    from kspm_lint.sources.kustomize import KustomizeSource
     from kspm_lint.sources.plain import PlainFileSource, StdinSource
 
-    return {source.name: source for source in (PlainFileSource(), StdinSource())}
+    helm, kustomize = HelmSource(), KustomizeSource()
+    DIRECTORY_SOURCES[:] = [helm, kustomize]
+    return {source.name: source for source in (PlainFileSource(), StdinSource(), helm, kustomize)}
 
 
 SOURCES: dict[str, Source] = {}
@@ -83,6 +88,13 @@ def source_named(name: str) -> Source:
     if not SOURCES:
         SOURCES.update(_registry())
     return SOURCES[name]
+
+
+def registered() -> dict[str, Source]:
+    """Every source, registered (and the directory sources announced to discovery)."""
+    if not SOURCES:
+        SOURCES.update(_registry())
+    return SOURCES
 
 
 def load(target: Target) -> LoadedUnit:
