@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kspm_lint.findings import ObjectAddress, ObjectRef
-from kspm_lint.location import Path
+from kspm_lint.location import Path, Span
 from kspm_lint.origin import FixTarget, Location
 from kspm_lint.parsing.document import ParsedFile
 from kspm_lint.parsing.loader import parse_bytes, parse_file
@@ -38,8 +38,28 @@ class PlainOrigin:
         return FixTarget(resource.file.path, resource.document.index, resource.base + path)
 
 
+def _go_template(parsed: ParsedFile) -> LoadedUnit | None:
+    """A Go template outside a chart (``{{ }}`` actions, not YAML): reported once as not
+    linted instead of as broken YAML."""
+    if not any(p.rule == "yaml-syntax" for p in parsed.problems) or "{{" not in parsed.text:
+        return None
+    from kspm_lint.helm.gotemplate import is_go_template
+
+    if not is_go_template(parsed.text):
+        return None
+    first = next(number for number, line in enumerate(parsed.text.splitlines(), start=1) if "{{" in line)
+    problem = SourceProblem(
+        "go-template-not-linted",
+        "Go template (it holds {{ }} actions and is not YAML): not linted; lint what renders it, or move it "
+        "into a Helm chart's templates/", Location(parsed.path, Span.point(first)))
+    return LoadedUnit(parsed.path, [], [problem], None, 0, [parsed])
+
+
 def unit_of(parsed: ParsedFile) -> LoadedUnit:
     """The objects and problems of a parsed manifest stream."""
+    template = _go_template(parsed)
+    if template is not None:
+        return template
     path = parsed.path
     problems = [
         SourceProblem(p.rule, p.message, Location(path, p.span),
