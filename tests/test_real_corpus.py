@@ -9,7 +9,8 @@ from tests.conftest import lint, shared_path
 def test_whole_corpus_lints_without_input_errors():
     corpus = shared_path("corpus", "real")
     report = lint([corpus])
-    assert report.files > 250 and report.resources > 400
+    # Kustomize roots are rendered: their patches and bases are not objects of their own.
+    assert report.files > 250 and report.resources > 380
     rules = {f.rule for f in report.findings}
     assert "input-rejected" not in rules and "check-error" not in rules
     assert {"privileged-container", "host-path-volume", "run-as-non-root", "duplicate-key"} <= rules

@@ -7,6 +7,7 @@ import pytest
 
 from kspm_lint.engine.catalog import load_rules
 from kspm_lint.engine.runner import Linter
+from kspm_lint.sources.rendered import rendered_unit
 from tests.helm.conftest import CHART, ENGINES, render
 
 T = f"{CHART}/templates/deployment.yaml"
@@ -56,12 +57,15 @@ DEFAULT = [
 def mapped_findings(values_files=(), engine="helm_python"):
     rules = load_rules()
     result = render(engine=engine, values_files=values_files)
-    findings, _, _ = Linter(rules.values(), rules.keys()).lint_file(result.parsed)
+    unit = rendered_unit(result.parsed.path, result.parsed, result.objects,
+                         ((p.rule, p.message, p.location) for p in result.problems), result.suppression_files)
+    findings = Linter(rules.values(), rules.keys()).lint_unit(unit).findings
     origins = {(resource.document.index, resource.base): origin for resource, origin in result.objects}
     rows = []
     for finding in findings:
-        base = finding.extra["base"]
-        origin = origins[(finding.document_index, base)]
+        assert finding.address is not None
+        base = finding.address.base
+        origin = origins[(finding.address.document, base)]
         path = finding.path[len(base):]
         where, fix = origin.locate(path), origin.fix_target(path)
         target = f"{fix.file}:{'.'.join(map(str, fix.path))}" if fix else None
