@@ -72,6 +72,17 @@ def is_kubernetes_object(data: Any) -> bool:
     )
 
 
+def objects_in(data: Any) -> list[tuple[Path, dict[str, Any]]]:
+    """(path in the document, data) of the Kubernetes objects of one document's data:
+    the items of a ``kind: ...List``, or the document itself."""
+    if not is_kubernetes_object(data):
+        return []
+    items = data.get("items")
+    if data["kind"].endswith("List") and isinstance(items, list):
+        return [(("items", index), item) for index, item in enumerate(items) if is_kubernetes_object(item)]
+    return [((), data)]
+
+
 def resources_of(parsed: ParsedFile) -> tuple[list[Resource], int]:
     """The file's Kubernetes objects, and how many documents were not Kubernetes."""
     found: list[Resource] = []
@@ -82,11 +93,5 @@ def resources_of(parsed: ParsedFile) -> tuple[list[Resource], int]:
             if data is not None:
                 skipped += 1
             continue
-        items = data.get("items")
-        if data["kind"].endswith("List") and isinstance(items, list):
-            for index, item in enumerate(items):
-                if is_kubernetes_object(item):
-                    found.append(Resource(parsed, document, ("items", index), item))
-            continue
-        found.append(Resource(parsed, document, (), data))
+        found.extend(Resource(parsed, document, base, item) for base, item in objects_in(data))
     return found, skipped

@@ -116,9 +116,10 @@ def _mapping(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _spec_paths(resource: Resource) -> tuple[Path, Path | None] | None:
-    """(pod spec path, pod template metadata path) for kinds that carry a pod."""
-    kind = resource.kind
+def spec_paths(data: dict[str, Any]) -> tuple[Path, Path | None] | None:
+    """(pod spec path, pod template metadata path) of an object's data, for kinds that
+    carry a pod."""
+    kind = str(data.get("kind", ""))
     if kind == "Pod":
         return ("spec",), None
     if kind == "PodTemplate":
@@ -131,14 +132,24 @@ def _spec_paths(resource: Resource) -> tuple[Path, Path | None] | None:
     if kind in _TEMPLATE_KINDS:
         return ("spec", "template", "spec"), ("spec", "template", "metadata")
     # Unknown kinds (Argo Rollouts, OpenKruise, ...) count when they look like one.
-    spec = value_at(resource.data, ("spec", "template", "spec"))
+    spec = value_at(data, ("spec", "template", "spec"))
     if isinstance(spec, dict) and isinstance(spec.get("containers"), list):
         return ("spec", "template", "spec"), ("spec", "template", "metadata")
     return None
 
 
+def pod_spec_data(data: dict[str, Any]) -> dict[str, Any] | None:
+    """The pod spec mapping of an object's data: ``pod_spec_of(resource).data`` for a
+    resource with that data, for callers that have only the data (``fix.invariants``)."""
+    paths = spec_paths(data)
+    if paths is None:
+        return None
+    spec = value_at(data, paths[0])
+    return spec if isinstance(spec, dict) else None
+
+
 def pod_spec_of(resource: Resource) -> PodSpec | None:
-    paths = _spec_paths(resource)
+    paths = spec_paths(resource.data)
     if paths is None:
         return None
     spec = value_at(resource.data, paths[0])

@@ -13,34 +13,43 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from kspm_lint.workload import CONTAINER_LISTS
+from kspm_lint.resources import objects_in
+from kspm_lint.workload import CONTAINER_LISTS, pod_spec_data
+
+_NONE: frozenset[str] = frozenset()
+
+_REMOVE_PRIVILEGED = {
+    # Whether the run allows unsafe fixes, which removes privileged: true
+    # (privileged-container): not known (JSON, SARIF: each fix alone), not given, given.
+    None: "remove privileged first: --unsafe-fixes",
+    False: "remove privileged first: --unsafe-fixes",
+    True: "remove privileged first: the privileged-container fix does that, and it was not applied",
+}
 
 
 def _mapping(value: Any) -> dict:
     return value if isinstance(value, dict) else {}
 
 
-def _pod_specs(data: Any) -> Iterator[dict]:
-    """Every mapping that holds containers, whatever kind wraps it."""
-    if isinstance(data, dict):
-        if any(isinstance(data.get(name), list) for name in CONTAINER_LISTS):
-            yield data
-        for value in data.values():
-            yield from _pod_specs(value)
-    elif isinstance(data, list):
-        for item in data:
-            yield from _pod_specs(item)
+def pod_specs(data: Any) -> Iterator[dict]:
+    """The pod spec mapping of every object of a document's data (``kind: List`` items
+    too), as the checks find them (``workload.pod_spec_of``)."""
+    for _, item in objects_in(data):
+        spec = pod_spec_data(item)
+        if spec is not None:
+            yield spec
 
 
-def conflicts(data: Any) -> set[str]:
-    """Descriptions of every refused combination in a document's data."""
+def conflicts(data: Any, unsafe: bool | None = None) -> set[str]:
+    """Descriptions of every refused combination in a document's data; ``unsafe``:
+    whether the run applies unsafe fixes (None: not known), for the advice given."""
     found: set[str] = set()
-    for spec in _pod_specs(data):
-        found |= _spec_conflicts(spec)
+    for spec in pod_specs(data):
+        found |= _spec_conflicts(spec, unsafe)
     return found
 
 
-def _spec_conflicts(spec: dict) -> set[str]:
+def _spec_conflicts(spec: dict, unsafe: bool | None) -> set[str]:
     found: set[str] = set()
     pod_context = _mapping(spec.get("securityContext"))
     for list_name in CONTAINER_LISTS:
@@ -52,8 +61,7 @@ def _spec_conflicts(spec: dict) -> set[str]:
             if context.get("allowPrivilegeEscalation") is False:
                 if context.get("privileged") is True:
                     found.add(f"container '{name}' would have allowPrivilegeEscalation: false with "
-                              "privileged: true, which the API server rejects (remove privileged first: "
-                              "--unsafe-fixes)")
+                              f"privileged: true, which the API server rejects ({_REMOVE_PRIVILEGED[unsafe]})")
                 added = _mapping(context.get("capabilities")).get("add")
                 if isinstance(added, list) and "CAP_SYS_ADMIN" in added:
                     found.add(f"container '{name}' would have allowPrivilegeEscalation: false with "
@@ -66,40 +74,32 @@ def _spec_conflicts(spec: dict) -> set[str]:
     return found
 
 
-_NONE: frozenset[str] = frozenset()
-
-
 class Conflicts:
     """``conflicts`` of one document's original data and of patched copies of it.
 
     A patched copy shares every mapping and list off the patched paths with the original
-    (``ops.detach``): those parts are looked at once, here, and remembered by identity
-    (the original data stays alive, so an identity always names the same object)."""
+    (``ops.detach``), so a pod spec that no op changed is the original's own object: its
+    conflicts are worked out once, here, and remembered by identity (the original data
+    stays alive, so an identity always names the same object). ``unsafe``: as for
+    ``conflicts``."""
 
-    def __init__(self, original: Any) -> None:
+    def __init__(self, original: Any, unsafe: bool | None = None) -> None:
+        self.unsafe = unsafe
         self._known: dict[int, frozenset[str]] = {}
-        self.original = self._of(original, self._known, remember=True)
+        self.original = self._of(original, remember=True)
 
     def of(self, data: Any) -> frozenset[str]:
-        return self._of(data, self._known, remember=False)
+        return self._of(data, remember=False)
 
-    def _of(self, data: Any, known: dict[int, frozenset[str]], remember: bool) -> frozenset[str]:
-        if isinstance(data, dict):
-            values: Any = data.values()
-        elif isinstance(data, list):
-            values = data
-        else:
-            return _NONE
-        seen = known.get(id(data))
-        if seen is not None:
-            return seen
-        found: set[str] = set()
-        if isinstance(data, dict) and any(isinstance(data.get(name), list) for name in CONTAINER_LISTS):
-            found |= _spec_conflicts(data)
-        for value in values:
-            if isinstance(value, (dict, list)):
-                found |= self._of(value, known, remember)
-        result = frozenset(found) if found else _NONE
-        if remember:
-            known[id(data)] = result
-        return result
+    def _of(self, data: Any, remember: bool) -> frozenset[str]:
+        found: frozenset[str] = _NONE
+        for spec in pod_specs(data):
+            seen = self._known.get(id(spec))
+            if seen is None:
+                seen = frozenset(_spec_conflicts(spec, self.unsafe)) or _NONE
+                if remember:
+                    self._known[id(spec)] = seen
+            if seen:
+                found = found | seen
+        return found
+

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import yaml
 
@@ -11,7 +12,10 @@ from kspm_lint.parsing.document import Document, ParsedFile, ParseProblem
 from kspm_lint.parsing.nodes import Builder, NodeError, next_document_offset
 from kspm_lint.parsing.source import SourceError, decode, read_source
 
-_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+if TYPE_CHECKING:
+    _BaseLoader = yaml.SafeLoader  # the stubs cannot say which one this PyYAML build has
+else:
+    _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's when PyYAML was built with it
 _resolver = yaml.resolver.Resolver()
 
 
@@ -20,7 +24,7 @@ def _plain_scalar_tag(value: str) -> str:
     return _resolver.resolve(yaml.ScalarNode, value, (True, False))
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+class _Loader(_BaseLoader):
     """The C loader with tag resolution of plain scalars memoised: manifests repeat the
     same keys and values endlessly, and resolution is the composer's Python hot spot."""
 

@@ -159,7 +159,9 @@ class Builder:
             return scalar_value(node)
         if isinstance(node, yaml.SequenceNode):
             return [self._value(item) for item in node.value]
-        return self._mapping(node)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node)
+        raise NodeError(f"unexpected YAML node ({type(node).__name__})", _span(node))
 
     def _mapping(self, node: yaml.MappingNode) -> dict[str, Any]:
         result: dict[str, Any] = {}

@@ -6,7 +6,7 @@ Keys are only ever added, never renamed or removed.
 from __future__ import annotations
 
 from functools import lru_cache
-from json.encoder import encode_basestring, encode_basestring_ascii  # type: ignore[attr-defined]
+from json.encoder import encode_basestring, encode_basestring_ascii
 from typing import Any
 
 from kspm_lint import __version__
