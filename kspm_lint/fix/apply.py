@@ -50,8 +50,9 @@ def rendered_origin(finding: Finding) -> str | None:
 class FileFixes:
     """One file as fixes see it: its parse, its style and why it cannot be written, if so."""
 
-    def __init__(self, path: str, parsed: ParsedFile | None) -> None:
+    def __init__(self, path: str, parsed: ParsedFile | None, unsafe: bool | None = None) -> None:
         self.path = path
+        self.unsafe = unsafe
         self.parsed = parsed if parsed is not None else ParsedFile(path, "", [], [])
         self._original: patcher.FileText | None = None
         self._conflicts: dict[int, invariants.Conflicts] = {}  # per original document
@@ -112,7 +113,7 @@ class FileFixes:
         author's document already had it."""
         known = self._conflicts.get(number)
         if known is None:
-            known = self._conflicts[number] = invariants.Conflicts(self.parsed.documents[number].data)
+            known = self._conflicts[number] = invariants.Conflicts(self.parsed.documents[number].data, self.unsafe)
         refused = sorted(known.of(data) - known.original)
         if refused:
             raise Unpatchable(refused[0])
@@ -178,10 +179,10 @@ def _by_file(findings: Iterable[Finding]) -> dict[str, list[Finding]]:
     return grouped
 
 
-def _file(path: str, parsed: ParsedFile | None) -> FileFixes:
+def _file(path: str, parsed: ParsedFile | None, unsafe: bool | None = None) -> FileFixes:
     if parsed is None and os.path.isfile(path):
         parsed = parse_file(path)  # the run did not keep it (parallel lint)
-    return FileFixes(path, parsed)
+    return FileFixes(path, parsed, unsafe)
 
 
 def _suggestion(reason: str, ops: list[PatchOp]) -> str:
@@ -276,7 +277,7 @@ def apply_fixes(run, unsafe: bool, write: bool) -> FixOutcome:
     parsed_by_path = {parsed.path: parsed for parsed in run.parsed}
     outcome = FixOutcome()
     for path in sorted(grouped):
-        file = _file(path, parsed_by_path.get(path))  # one at a time: what it works out is dropped after
+        file = _file(path, parsed_by_path.get(path), unsafe)  # one at a time: what it works out is dropped after
         try:
             _fix_file(file, grouped[path], write, outcome)
         except Exception as exc:  # nothing of this file was written: go on with the others

@@ -81,8 +81,6 @@ PRIVILEGED = ("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  contain
               "    image: a:1\n    securityContext:\n      privileged: true\n")
 
 
-@pytest.mark.xfail(strict=True, reason="needs fix/apply.py to pass apply_fixes' unsafe to invariants.Conflicts "
-                                       "(FileFixes); remove this mark when it does")
 def test_with_unsafe_fixes_a_refusal_does_not_ask_for_unsafe_fixes(tmp_path):
     (tmp_path / "p.yaml").write_text(PRIVILEGED)
     with cwd(tmp_path):
