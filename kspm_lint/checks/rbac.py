@@ -55,6 +55,8 @@ def secrets_read_grant(rr: rel.RoleRule, params: dict[str, Any]) -> Grant | None
     if not verbs:
         return None
     index = rel.resource_index(rr.rule, "secrets")
+    if index is None:
+        return None
     written = rr.rule["resources"][index]
     on = "secrets" if written == "secrets" else f"'{written}' (which includes secrets)"
     return Grant(rr.path + ("resources", index), f"{'/'.join(verbs)} on {on}")
