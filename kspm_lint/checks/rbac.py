@@ -35,7 +35,7 @@ Analysis = Callable[[rel.RoleRule, dict[str, Any]], Grant | None]
 def wildcard_grant(rr: rel.RoleRule, params: dict[str, Any]) -> Grant | None:
     fields = []
     first: Path | None = None
-    for field in ("verbs", "resources", "apiGroups"):
+    for field in [k for k in rr.rule if k in ("verbs", "resources", "apiGroups")]:  # as written
         values = rr.rule.get(field)
         for index, value in enumerate(values if isinstance(values, list) else []):
             if value == "*":
