@@ -112,7 +112,7 @@ def pss_admission_violation(inventory: Inventory, params: dict[str, Any]) -> Ite
         failures = admission_failures(obj.data, level)
         if not failures:
             continue
-        controls = ", ".join(control for control, _, _ in failures)
+        controls = ", ".join(f"{control} ({rule_id})" for control, rule_id, _ in failures)
         outcome = "is rejected" if obj.ref.kind == "Pod" else "has its pods rejected"
         first = failures[0][2]
         related = tuple((v.at if v.at is not None else v.path, f"fails {control} ({rule_id})")
