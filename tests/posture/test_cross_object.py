@@ -94,3 +94,11 @@ def test_admission_agrees_with_the_pod_security_rules(monkeypatch):
     own = lint(["deploy.yaml"], select=["pss:restricted"]).findings
     assert sorted({f.rule for f in own}) == ["capabilities-beyond-baseline", "capabilities-not-dropped",
                                             "privilege-escalation"]
+
+
+def test_absence_rules_say_nothing_about_a_lone_application_file(monkeypatch):
+    """Without namespaces declared the run cannot tell which namespace, or which cluster
+    policies, the Job will meet: no default-deny or signature-policy finding."""
+    rules = ["namespace-missing-default-deny-ingress", "namespace-missing-default-deny-egress",
+             "image-verification-policy-missing", "pss-admission-violation", "workload-sa-overprivileged"]
+    assert _run(monkeypatch, "lone", rules) == []

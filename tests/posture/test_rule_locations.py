@@ -118,7 +118,7 @@ EXPECTED = {
          ()),
     ],
     'image-verification-policy-missing': [
-        ((11, 11), 'this run deploys 1 workload but holds no image-signature admission policy (a Kyverno verifyImages rule or a sigstore policy-controller ClusterImagePolicy): unsigned or substituted images are admitted',
+        ((15, 11), 'this run deploys 1 workload but holds no image-signature admission policy (a Kyverno verifyImages rule or a sigstore policy-controller ClusterImagePolicy): unsigned or substituted images are admitted',
          ()),
     ],
     'namespace-pss-enforce-missing': [
