@@ -45,7 +45,11 @@ def wildcard_grant(rr: rel.RoleRule, params: dict[str, Any]) -> Grant | None:
                 break
     if first is None:
         return None
-    return Grant(first, f"'*' in {' and '.join(fields)}")
+    groups = rr.rule.get("apiGroups")
+    scope = ""
+    if "apiGroups" not in fields and isinstance(groups, list):
+        scope = f" (apiGroups: {', '.join(repr(g) if g == '' else str(g) for g in groups)})"
+    return Grant(first, f"'*' in {' and '.join(fields)}{scope}")
 
 
 def secrets_read_grant(rr: rel.RoleRule, params: dict[str, Any]) -> Grant | None:

@@ -16,15 +16,15 @@ CASES = Path(__file__).resolve().parent.parent / "rules" / "cases"
 
 EXPECTED = {
     'rbac-wildcard': [
-        ((10, 17), "ClusterRole 'operator' rules[1] grants '*' in resources and verbs",
+        ((10, 17), "ClusterRole 'operator' rules[1] grants '*' in resources and verbs (apiGroups: example.com)",
          ()),
         ((12, 17), "ClusterRole 'operator' rules[2] grants '*' in apiGroups",
          ()),
-        ((20, 55), "Role 'everything' rules[0] grants '*' in verbs",
+        ((20, 55), "Role 'everything' rules[0] grants '*' in verbs (apiGroups: '')",
          ()),
-        ((28, 3), "ClusterRole 'monitoring-admin' aggregates rules that grant '*' in verbs (from ClusterRole 'metrics-all')",
+        ((28, 3), "ClusterRole 'monitoring-admin' aggregates rules that grant '*' in verbs (apiGroups: metrics.k8s.io) (from ClusterRole 'metrics-all')",
          ((42, 13, "aggregated from ClusterRole 'metrics-all' rules[0]"),)),
-        ((42, 13), "ClusterRole 'metrics-all' rules[0] grants '*' in verbs",
+        ((42, 13), "ClusterRole 'metrics-all' rules[0] grants '*' in verbs (apiGroups: metrics.k8s.io)",
          ()),
     ],
     'cluster-admin-binding': [
