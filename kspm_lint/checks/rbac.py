@@ -279,18 +279,32 @@ def binding_power(binding: InventoryObject, index: rel.RoleIndex) -> Power | Non
 def workload_sa_overprivileged(inventory: Inventory, params: dict[str, Any]) -> Iterator[CrossViolation]:
     namespaces = rel.Namespaces.of(inventory)
     index = rel.RoleIndex(inventory, namespaces)
-    powers = [(b, p) for b in inventory.of_kind(*BINDINGS) if (p := binding_power(b, index)) is not None]
-    if not powers:
+    # Candidate subjects by account name (groups apart), so each workload looks up only
+    # the bindings that can name its account: linear in workloads plus subjects.
+    by_account: dict[str, list[tuple[int, InventoryObject, Power, int, dict[str, Any]]]] = {}
+    groups: list[tuple[int, InventoryObject, Power, int, dict[str, Any]]] = []
+    order = 0
+    for binding in inventory.of_kind(*BINDINGS):
+        power = binding_power(binding, index)
+        if power is None:
+            continue
+        for number, subject in rel.subjects(binding):
+            entry = (order, binding, power, number, subject)
+            if subject.get("kind") == "Group":
+                groups.append(entry)
+            elif subject.get("kind") == "ServiceAccount":
+                by_account.setdefault(str(subject.get("name")), []).append(entry)
+        order += 1
+    if not by_account and not groups:
         return
     for obj, pod in rel.workloads(inventory):
         account, written = rel.service_account_of(pod)
         namespace = namespaces.of_object(obj)
-        matched: list[tuple[Power, int]] = []
-        for binding, power in powers:
-            for number, subject in rel.subjects(binding):
-                if rel.subject_is_account(binding, subject, namespaces, account, namespace):
-                    matched.append((power, number))
-                    break
+        first: dict[int, tuple[Power, int]] = {}  # binding order -> (power, its first matching subject)
+        for order, binding, power, number, subject in [*by_account.get(account, []), *groups]:
+            if order not in first and rel.subject_is_account(binding, subject, namespaces, account, namespace):
+                first[order] = (power, number)
+        matched = [first[k] for k in sorted(first)]
         if not matched:
             continue
         who = f"'{namespace}/{account}'" if namespace else f"'{account}'"

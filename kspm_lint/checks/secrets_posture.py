@@ -17,17 +17,12 @@ def sops_encrypted(data: dict[str, Any]) -> bool:
     return isinstance(block, dict) and ("mac" in block or "lastmodified" in block)
 
 
-def _filled(values: Any, plain: bool) -> list[str]:
+def _filled(values: Any) -> list[str]:
+    """Keys with a value; a placeholder is none (and cannot be base64: it has <, $, { or _)."""
     if not isinstance(values, dict):
         return []
-    keys = []
-    for key, value in values.items():
-        if value in (None, ""):
-            continue
-        if plain and isinstance(value, str) and is_placeholder(value):
-            continue
-        keys.append(str(key))
-    return keys
+    return [str(key) for key, value in values.items()
+            if value not in (None, "") and not (isinstance(value, str) and is_placeholder(value))]
 
 
 @check("secret_committed")
@@ -35,11 +30,11 @@ def secret_committed(ctx: CheckContext) -> Iterator[Violation]:
     resource = ctx.resource
     if resource.kind != "Secret" or resource.api_version != "v1" or sops_encrypted(resource.data):
         return
-    for field, plain in (("stringData", True), ("data", False)):
-        keys = _filled(resource.data.get(field), plain)
+    for field in ("stringData", "data"):
+        keys = _filled(resource.data.get(field))
         if not keys:
             continue
-        others = _filled(resource.data.get("data"), False) if field == "stringData" else []
+        others = _filled(resource.data.get("data")) if field == "stringData" else []
         total = len(dict.fromkeys(keys + others))
         shown = ", ".join(keys[:5]) + (", ..." if len(keys) > 5 else "")
         yield Violation((field, keys[0]),
