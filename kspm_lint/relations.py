@@ -69,13 +69,6 @@ def selector_matches(selector: Any, labels: Any) -> bool:
 
 # --- namespaces ----------------------------------------------------------------------
 
-CLUSTER_SCOPED = frozenset({
-    "Namespace", "ClusterRole", "ClusterRoleBinding", "Node", "PersistentVolume", "StorageClass",
-    "CustomResourceDefinition", "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration",
-    "PriorityClass", "IngressClass", "RuntimeClass", "ClusterPolicy", "ClusterImagePolicy",
-    "APIService", "CSIDriver", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding",
-})
-
 
 @dataclass(frozen=True)
 class Namespaces:

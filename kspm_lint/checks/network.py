@@ -90,14 +90,15 @@ def is_default_deny(policy: InventoryObject, direction: str) -> bool:
             and not spec.get(field))
 
 
-def _missing_default_deny(inventory: Inventory, direction: str) -> Iterator[CrossViolation]:
+def _missing_default_deny(inventory: Inventory, params: dict[str, Any], direction: str) -> Iterator[CrossViolation]:
+    exempt = {str(n) for n in params.get("exempt-namespaces") or []}
     namespaces = rel.Namespaces.of(inventory)
     covered = {namespaces.of_object(p) for p in inventory.of_kind("NetworkPolicy") if is_default_deny(p, direction)}
     by_namespace: dict[str, list[InventoryObject]] = {}
     for obj, _ in rel.workloads(inventory):
         namespace = namespaces.of_object(obj)
-        if namespace is None or namespace in covered:
-            continue  # an unknown namespace: whichever it is, the run cannot tell
+        if namespace is None or namespace in covered or namespace in exempt:
+            continue  # None: an unknown namespace; whichever it is, the run cannot tell
         by_namespace.setdefault(namespace, []).append(obj)
     field = DIRECTIONS[direction][0]
     for namespace, members in by_namespace.items():
@@ -117,10 +118,10 @@ def _missing_default_deny(inventory: Inventory, direction: str) -> Iterator[Cros
 @check("namespace_missing_default_deny_ingress")  # type: ignore[arg-type]
 @run_wide
 def namespace_missing_default_deny_ingress(inventory: Inventory, params: dict[str, Any]) -> Iterator[CrossViolation]:
-    return _missing_default_deny(inventory, "Ingress")
+    return _missing_default_deny(inventory, params, "Ingress")
 
 
 @check("namespace_missing_default_deny_egress")  # type: ignore[arg-type]
 @run_wide
 def namespace_missing_default_deny_egress(inventory: Inventory, params: dict[str, Any]) -> Iterator[CrossViolation]:
-    return _missing_default_deny(inventory, "Egress")
+    return _missing_default_deny(inventory, params, "Egress")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from kspm_lint.config import Config
 from kspm_lint.location import Span
 from kspm_lint.origin import Location
 from tests.conftest import lint
@@ -102,3 +103,10 @@ def test_absence_rules_say_nothing_about_a_lone_application_file(monkeypatch):
     rules = ["namespace-missing-default-deny-ingress", "namespace-missing-default-deny-egress",
              "image-verification-policy-missing", "pss-admission-violation", "workload-sa-overprivileged"]
     assert _run(monkeypatch, "lone", rules) == []
+
+
+def test_an_exempt_namespace_is_not_reported(monkeypatch):
+    monkeypatch.chdir(FIXTURES / "network")
+    rule = "namespace-missing-default-deny-egress"
+    config = Config(parameters={rule: {"exempt-namespaces": ["shop"]}})
+    assert [f for f in lint(["."], select=[rule], config=config).findings if f.rule == rule] == []
