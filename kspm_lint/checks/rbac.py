@@ -84,13 +84,21 @@ ESCALATIONS: tuple[tuple[tuple[str, ...], str, str], ...] = (
     (rel.WRITE_VERBS, "admissionregistration.k8s.io", "mutatingwebhookconfigurations"),
     (rel.WRITE_VERBS, "admissionregistration.k8s.io", "validatingwebhookconfigurations"),
 )
+# Requests on these carry no namespace, so a (namespaced) Role cannot grant them.
+CLUSTER_SCOPED = frozenset({
+    "users", "groups", "uids", "userextras", "nodes/proxy", "signers", "certificatesigningrequests/approval",
+    "mutatingwebhookconfigurations", "validatingwebhookconfigurations",
+})
 
 
 def escalation_grant(rr: rel.RoleRule, params: dict[str, Any]) -> Grant | None:
     if rel.narrowed(rr.rule):
         return None  # e.g. bind limited to named roles: the documented safe pattern
+    namespaced = rr.owner.ref.kind == "Role"
     found: list[str] = []
     for verbs, group, resource in ESCALATIONS:
+        if namespaced and resource in CLUSTER_SCOPED:
+            continue
         allowed = rel.grants(rr.rule, verbs, group, resource)
         if allowed:
             found.append(f"{'/'.join(allowed)} on {resource}")
