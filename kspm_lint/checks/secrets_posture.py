@@ -10,6 +10,8 @@ from kspm_lint.checks import check
 from kspm_lint.checks.hardening import is_placeholder
 from kspm_lint.engine.context import CheckContext, Violation
 
+WHY = {"stringData": "stringData is plain text", "data": "base64 is an encoding, not encryption"}
+
 
 def sops_encrypted(data: dict[str, Any]) -> bool:
     """SOPS writes a top-level ``sops`` block with the MAC and the time it encrypted."""
@@ -39,7 +41,7 @@ def secret_committed(ctx: CheckContext) -> Iterator[Violation]:
         shown = ", ".join(keys[:5]) + (", ..." if len(keys) > 5 else "")
         yield Violation((field, keys[0]),
                         f"Secret '{resource.name}' commits {total} value{'s' if total != 1 else ''} to the "
-                        f"repository ({field}: {shown}); base64 is an encoding, not encryption",
+                        f"repository ({field}: {shown}); {WHY[field]}",
                         at=(field, keys[0]))
         return
 

@@ -96,7 +96,7 @@ EXPECTED = {
     'secret-committed': [
         ((6, 3), "Secret 'db-credentials' commits 2 values to the repository (data: username, password); base64 is an encoding, not encryption",
          ()),
-        ((14, 3), "Secret 'api-token' commits 1 value to the repository (stringData: token); base64 is an encoding, not encryption",
+        ((14, 3), "Secret 'api-token' commits 1 value to the repository (stringData: token); stringData is plain text",
          ()),
         ((24, 3), "Secret 'deployer-token' commits 1 value to the repository (data: token); base64 is an encoding, not encryption",
          ()),
