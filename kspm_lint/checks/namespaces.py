@@ -115,8 +115,9 @@ def pss_admission_violation(inventory: Inventory, params: dict[str, Any]) -> Ite
         controls = ", ".join(f"{control} ({rule_id})" for control, rule_id, _ in failures)
         outcome = "is rejected" if obj.ref.kind == "Pod" else "has its pods rejected"
         first = failures[0][2]
-        related = tuple((v.at if v.at is not None else v.path, f"fails {control} ({rule_id})")
-                        for control, rule_id, v in failures[1:])
+        shown = first.at if first.at is not None else first.path
+        related = tuple((where, f"fails {control} ({rule_id})") for control, rule_id, v in failures[1:]
+                        if (where := v.at if v.at is not None else v.path) != shown)
         message = (f"{obj.ref.kind} '{obj.ref.name}' {outcome} by Pod Security admission: namespace "
                    f"'{namespace}' enforces {level} and the pod fails {controls}")
         violation = Violation(first.path, message, first.container, first.at, related)

@@ -94,7 +94,7 @@ CLUSTER_SCOPED = frozenset({
 def escalation_grant(rr: rel.RoleRule, params: dict[str, Any]) -> Grant | None:
     if rel.narrowed(rr.rule):
         return None  # e.g. bind limited to named roles: the documented safe pattern
-    namespaced = rr.owner.ref.kind == "Role"
+    namespaced = rr.owner.ref.kind == "Role" or bool(params.get("through-rolebinding"))
     found: list[str] = []
     for verbs, group, resource in ESCALATIONS:
         if namespaced and resource in CLUSTER_SCOPED:
@@ -270,9 +270,11 @@ def binding_power(binding: InventoryObject, index: rel.RoleIndex) -> Power | Non
     reasons: list[str] = []
     places: list[tuple[InventoryObject, Path, str]] = [
         (binding, ("roleRef", "name"), f"{label} binds {kind} '{name}'")]
+    # Through a RoleBinding even a ClusterRole grants only in one namespace.
+    params = {"through-rolebinding": binding.ref.kind == "RoleBinding"}
     for rr in index.effective_rules(role):
         for analyse in ANALYSES.values():
-            grant = analyse(rr, {})
+            grant = analyse(rr, params)
             if grant is not None:
                 reasons.append(grant.what)
                 places.append((rr.owner, grant.path, f"{_kind_name(rr.owner)} rules[{rr.index}] grants {grant.what}"))

@@ -83,7 +83,6 @@ def test_admission_violation_names_level_and_controls_and_points_at_the_label(mo
         "restricted and the pod fails Capabilities (capabilities-beyond-baseline), Capabilities (v1.22+) "
         "(capabilities-not-dropped), Privilege Escalation (v1.8+) (privilege-escalation)")
     assert finding.related == (
-        Location("deploy.yaml", Span(23, 21, 23, 30), "fails Capabilities (v1.22+) (capabilities-not-dropped)"),
         Location("deploy.yaml", Span(20, 13, 20, 43), "fails Privilege Escalation (v1.8+) (privilege-escalation)"),
         Location("namespace.yaml", Span(6, 5, 6, 51), "namespace 'payments' enforces restricted"),
     )

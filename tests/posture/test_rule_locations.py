@@ -133,7 +133,7 @@ EXPECTED = {
     ],
     'pss-admission-violation': [
         ((17, 11), "Deployment 'web' has its pods rejected by Pod Security admission: namespace 'shop' enforces restricted and the pod fails Capabilities (v1.22+) (capabilities-not-dropped), Privilege Escalation (v1.8+) (privilege-escalation), Running as Non-root (run-as-non-root), Seccomp (v1.19+) (seccomp-profile-missing)",
-         ((17, 11, 'fails Privilege Escalation (v1.8+) (privilege-escalation)'), (15, 5, 'fails Running as Non-root (run-as-non-root)'), (15, 5, 'fails Seccomp (v1.19+) (seccomp-profile-missing)'), (6, 5, "namespace 'shop' enforces restricted"))),
+         ((15, 5, 'fails Running as Non-root (run-as-non-root)'), (15, 5, 'fails Seccomp (v1.19+) (seccomp-profile-missing)'), (6, 5, "namespace 'shop' enforces restricted"))),
         ((30, 3), "Pod 'probe' is rejected by Pod Security admission: namespace 'agents' enforces baseline and the pod fails Host Namespaces (host-namespaces)",
          ((24, 12, "namespace 'agents' enforces baseline"),)),
     ],
