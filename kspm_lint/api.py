@@ -59,6 +59,7 @@ class Settings:
     fail_on: Severity = Severity.LOW
     inline_suppressions: bool = True
     context: str | None = None  # where a partial run finds the rest of the objects (--context)
+    repository_context: bool = True  # without --context: the git repository holding the paths
     rank: bool = True  # score findings by their workload's context (kspm_lint.risk)
     helm: HelmSettings = field(default_factory=lambda: HelmSettings())
 
@@ -151,7 +152,7 @@ def run_linter(linter: Linter, paths: list[str], settings: Settings,
     configure_sources(settings)
     targets = list(discover(paths, settings.exclude))
     collect = inventory or linter.needs_inventory or settings.rank
-    context = find_context(paths, targets, settings.exclude, settings.context) \
+    context = find_context(paths, targets, settings.exclude, settings.context, settings.repository_context) \
         if linter.needs_inventory else Context(None, ())
     jobs = [(target, False) for target in targets] + [(target, True) for target in context.targets]
     findings: list[Finding] = []

@@ -42,11 +42,14 @@ def repository_root(path: str) -> str | None:
 
 
 def find_context(paths: list[str], targets: Iterable[Target], exclude: Iterable[str],
-                 explicit: str | None = None) -> Context:
-    """The context of a run over ``paths``: ``explicit`` when given, else the repository
-    holding every path. Whole-directory runs of the repository root need none."""
+                 explicit: str | None = None, repository: bool = True) -> Context:
+    """The context of a run over ``paths``: ``explicit`` when given, else (when
+    ``repository``) the repository holding every path. Whole-directory runs of the
+    repository root need none."""
     if explicit is not None:
         root: str | None = explicit
+    elif not repository:
+        return Context(None, ())
     else:
         if not paths or STDIN in paths:
             return Context(None, ())
@@ -57,5 +60,9 @@ def find_context(paths: list[str], targets: Iterable[Target], exclude: Iterable[
             whole = all(os.path.isdir(p) for p in paths)
             return Context(os.path.abspath(paths[0]) if whole else None, ())
     given = {os.path.realpath(t.path) for t in targets if t.path != STDIN}
-    extra = tuple(t for t in discover([os.path.relpath(root)], exclude) if os.path.realpath(t.path) not in given)
+    # Plain manifests only: rendering every chart and overlay of a repository for one
+    # changed file would make a pre-commit run slow (rendered objects are linted when
+    # their chart or overlay is).
+    extra = tuple(t for t in discover([os.path.relpath(root)], exclude)
+                  if t.source == "file" and os.path.realpath(t.path) not in given)
     return Context(root, extra)

@@ -16,6 +16,7 @@ CONTAINER_LISTS = ("initContainers", "containers", "ephemeralContainers")
 
 _TEMPLATE_KINDS = {
     "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job",
+    "DeploymentConfig",  # OpenShift (apps.openshift.io/v1): spec.template like a ReplicationController
 }
 
 

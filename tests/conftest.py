@@ -24,9 +24,12 @@ def shared_path(*parts: str) -> Path:
     return path
 
 
-def lint(paths, select=(), config: Config | None = None, **settings):
+def lint(paths, select=(), config: Config | None = None, context: bool = False, **settings):
+    """Lint ``paths`` as given: the rest of this repository (test fixtures of every kind)
+    is not loaded as context for relation rules unless ``context``."""
     config = config or Config()
     merged = Settings.merge(config, select=list(select), **settings)
+    merged.repository_context = context
     return lint_paths([str(p) for p in paths], merged, config).report
 
 

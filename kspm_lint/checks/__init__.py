@@ -39,7 +39,16 @@ def template(name: str, scope: str, description: str,
 
 def load_builtin_checks() -> dict[str, CheckFunction]:
     """Import the modules that register checks (once) and return the function registry."""
-    from kspm_lint.checks import hardening, pss_baseline, pss_restricted  # noqa: F401
+    from kspm_lint.checks import (  # noqa: F401
+        hardening,
+        namespaces,
+        network,
+        pss_baseline,
+        pss_restricted,
+        rbac,
+        secrets_posture,
+        supply_chain,
+    )
 
     return REGISTRY
 

@@ -23,6 +23,29 @@ def split_image(image: str) -> tuple[str, str | None, str | None]:
     return image, tag, digest
 
 
+# OCI image-spec digests: a registered algorithm and its exact lowercase hex encoding.
+_DIGESTS = {"sha256": re.compile(r"^[a-f0-9]{64}$"), "sha512": re.compile(r"^[a-f0-9]{128}$")}
+_PLACEHOLDER = re.compile(r"^(<[^<>]*>|\$\{[^}]*\}|\{\{.*\}\}|(INSERT|REPLACE|YOUR|ENTER)_[A-Z0-9_]*)$", re.IGNORECASE)
+_NOT_A_CREDENTIAL = {"yes", "no", "true", "false", "on", "off", "0", "1", "enabled", "disabled"}
+
+
+def digest_problem(digest: str) -> str | None:
+    """Why ``algorithm:hex`` is not a digest the OCI spec accepts (None when it is)."""
+    algorithm, _, encoded = digest.partition(":")
+    pattern = _DIGESTS.get(algorithm)
+    if pattern is None:
+        return f"unknown digest algorithm '{algorithm}' (sha256 or sha512)"
+    if not pattern.match(encoded):
+        size = 64 if algorithm == "sha256" else 128
+        return f"a {algorithm} digest is {size} lowercase hex characters"
+    return None
+
+
+def is_placeholder(value: str) -> bool:
+    """A template slot or instruction (``<Client Secret>``, ``INSERT_KEY``), not a value."""
+    return bool(_PLACEHOLDER.match(value.strip()))
+
+
 def _images(ctx: CheckContext) -> Iterator[tuple[Container, str]]:
     if ctx.pod is None:
         return
@@ -56,6 +79,10 @@ def image_not_digest_pinned(ctx: CheckContext) -> Iterator[Violation]:
         if not digest:
             yield Violation(container.path + ("image",),
                             f"container '{container.name}' image '{image}' is not pinned by digest",
+                            container.name)
+        elif (problem := digest_problem(digest)) is not None:
+            yield Violation(container.path + ("image",),
+                            f"container '{container.name}' image '{image}' has a malformed digest: {problem}",
                             container.name)
 
 
@@ -156,6 +183,10 @@ def hardcoded_credential_in_env(ctx: CheckContext) -> Iterator[Violation]:
                 continue  # names a secret (its file, its key, its URL), not the secret itself
             if isinstance(value, str) and (value.startswith("$(") or value.startswith("/")):
                 continue  # a reference to another variable or a path to a mounted file
+            if isinstance(value, bool) or str(value).strip().lower() in _NOT_A_CREDENTIAL:
+                continue  # a switch (ALLOW_EMPTY_PASSWORD: "no"), not a credential
+            if isinstance(value, str) and is_placeholder(value):
+                continue
             yield Violation(container.path + ("env", index, "value"),
                             f"container '{container.name}' env var '{name}' holds a literal credential",
                             container.name, at=container.path + ("env", index))

@@ -12,7 +12,7 @@ from kspm_lint.api import Settings, prepare, run_linter
 from kspm_lint.config import Config
 from kspm_lint.discovery import discover
 from kspm_lint.engine.context import Violation
-from kspm_lint.engine.runner import CrossViolation, Linter, run_wide
+from kspm_lint.engine.runner import CrossViolation, Linter, is_run_wide, run_wide
 from kspm_lint.inventory import Inventory
 from kspm_lint.location import Span
 from kspm_lint.origin import Location
@@ -127,7 +127,9 @@ def test_suppression_comments_apply_to_phase_two_findings(tmp_path, monkeypatch)
 def test_no_inventory_is_collected_when_no_check_needs_it(tmp_path, monkeypatch):
     _tree(tmp_path, 1)
     monkeypatch.chdir(tmp_path)
-    run = run_linter(_linter(with_check=False), ["."], Settings(rank=False))
+    default = _linter(with_check=False)
+    per_object = Linter([r for r in default.rules if not is_run_wide(r)], default.known, default.options)
+    run = run_linter(per_object, ["."], Settings(rank=False))
     assert run.inventory is None and run.report.resources == 2
 
 

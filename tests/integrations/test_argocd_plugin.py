@@ -76,7 +76,8 @@ def test_plain_directory_passes_and_prints_its_manifests(tmp_path):
     done = generate(app)
     assert done.returncode == 0, done.stderr
     assert done.stdout == worker.rstrip("\n") + "\n---\n" + HARDENED
-    assert [d["kind"] for d in yaml.safe_load_all(done.stdout)] == ["StatefulSet", "Deployment", "Service"]
+    assert [d["kind"] for d in yaml.safe_load_all(done.stdout)] == [
+        "StatefulSet", "Deployment", "Service", "NetworkPolicy", "NetworkPolicy", "ClusterPolicy"]
     assert "0 findings" in done.stderr
 
 
