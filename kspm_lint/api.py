@@ -85,6 +85,7 @@ class LintRun:
     skipped: dict[str, int]
     fixes_attached: bool = False  # every fixable finding already has its ``Fix``
     inventory: Inventory | None = None  # every object of the run, when it was collected
+    not_evaluated: list[str] = field(default_factory=list)  # run-wide rules a partial run could not judge
 
 
 Attach = Callable[[ParsedFile, list[Finding]], None]
@@ -205,4 +206,5 @@ def run_linter(linter: Linter, paths: list[str], settings: Settings,
     findings.sort(key=lambda f: f.sort_key)
     report = Report(findings=findings, rules=linter.rules, files=len(targets), resources=resources,
                     fail_on=settings.fail_on, skipped_documents=sum(skipped.values()))
-    return LintRun(report, parsed_files, skipped, fixes_attached=fixes, inventory=run_inventory)
+    return LintRun(report, parsed_files, skipped, fixes_attached=fixes, inventory=run_inventory,
+                   not_evaluated=list(linter.not_evaluated))

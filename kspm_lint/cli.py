@@ -240,6 +240,10 @@ def main(paths: tuple[str, ...], fmt: str, output: str | None, reports: tuple[Re
     if verbose:
         for file, count in sorted(run.skipped.items()):
             click.echo(f"kspm-lint: {file}: skipped {count} document(s) without apiVersion/kind", err=True)
+        if run.not_evaluated:
+            click.echo(f"kspm-lint: not evaluated: {', '.join(run.not_evaluated)}: they judge what a repository "
+                       "lacks, and the rest of it is unknown here (stdin, or files outside a git work tree); "
+                       "pass --context DIR", err=True)
     if statistics:
         from kspm_lint.report.text import statistics as render_statistics
 

@@ -44,12 +44,12 @@ def repository_root(path: str) -> str | None:
 def find_context(paths: list[str], targets: Iterable[Target], exclude: Iterable[str],
                  explicit: str | None = None, repository: bool = True) -> Context:
     """The context of a run over ``paths``: ``explicit`` when given, else (when
-    ``repository``) the repository holding every path. Whole-directory runs of the
-    repository root need none."""
+    ``repository``) the repository holding every path; without ``repository`` the paths
+    themselves are the whole run. Whole-directory runs of the repository root need none."""
     if explicit is not None:
         root: str | None = explicit
-    elif not repository:
-        return Context(None, ())
+    elif not repository:  # the paths are taken as the whole of what there is
+        return Context(os.path.abspath(paths[0]) if paths else None, ())
     else:
         if not paths or STDIN in paths:
             return Context(None, ())

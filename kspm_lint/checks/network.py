@@ -10,7 +10,7 @@ from kspm_lint import relations as rel
 from kspm_lint.checks import template
 from kspm_lint.engine.context import CheckContext, Violation
 from kspm_lint.engine.parameters import Parameter
-from kspm_lint.engine.runner import CrossViolation, run_wide
+from kspm_lint.engine.runner import CrossViolation, needs_whole_run, run_wide
 from kspm_lint.inventory import Inventory, InventoryObject
 
 DIRECTIONS = {"Ingress": ("ingress", "from"), "Egress": ("egress", "to")}
@@ -119,6 +119,7 @@ def _missing_default_deny(inventory: Inventory, params: dict[str, Any], directio
 @template("namespace-missing-default-deny-ingress", "run", "Namespace has no default-deny ingress NetworkPolicy.",
           Parameter('exempt-namespaces', 'string-list', 'Namespaces not required to deny ingress by default.', []))
 @run_wide
+@needs_whole_run
 def namespace_missing_default_deny_ingress(inventory: Inventory, params: dict[str, Any]) -> Iterator[CrossViolation]:
     return _missing_default_deny(inventory, params, "Ingress")
 
@@ -126,5 +127,6 @@ def namespace_missing_default_deny_ingress(inventory: Inventory, params: dict[st
 @template("namespace-missing-default-deny-egress", "run", "Namespace has no default-deny egress NetworkPolicy.",
           Parameter('exempt-namespaces', 'string-list', 'Namespaces not required to deny egress by default.', []))
 @run_wide
+@needs_whole_run
 def namespace_missing_default_deny_egress(inventory: Inventory, params: dict[str, Any]) -> Iterator[CrossViolation]:
     return _missing_default_deny(inventory, params, "Egress")

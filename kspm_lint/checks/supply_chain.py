@@ -11,7 +11,7 @@ from kspm_lint.checks import template
 from kspm_lint.checks.hardening import split_image
 from kspm_lint.engine.context import CheckContext, Violation
 from kspm_lint.engine.parameters import Parameter
-from kspm_lint.engine.runner import CrossViolation, run_wide
+from kspm_lint.engine.runner import CrossViolation, needs_whole_run, run_wide
 from kspm_lint.inventory import Inventory, InventoryObject
 
 
@@ -71,6 +71,7 @@ def _verifies_images(obj: InventoryObject) -> bool:
 
 @template("image-verification-policy-missing", "run", "No image-signature admission policy.")
 @run_wide
+@needs_whole_run
 def image_verification_policy_missing(inventory: Inventory, params: dict[str, Any]) -> Iterator[CrossViolation]:
     if not inventory.of_kind("Namespace") or any(_verifies_images(obj) for obj in inventory.objects):
         return  # a run that declares no namespace does not describe a cluster: it cannot tell

@@ -50,6 +50,14 @@ def run_wide(check: RunWideCheck) -> RunWideCheck:
     return check
 
 
+def needs_whole_run(check: RunWideCheck) -> RunWideCheck:
+    """Mark a run-wide check that reports an absence (no default-deny policy, no
+    signature policy): it cannot judge when the run does not hold the whole repository
+    (stdin, files outside a git work tree), and is then not evaluated."""
+    check.needs_whole_run = True  # type: ignore[attr-defined]
+    return check
+
+
 def is_run_wide(rule: Rule) -> bool:
     if rule.template is not None and rule.template.scope == "run":
         return True
@@ -81,6 +89,7 @@ class Linter:
         self.per_object = [r for r in checked if not is_run_wide(r)]
         self.cross_object = [r for r in checked if is_run_wide(r)]
         self.params = {r.id: {**r.parameters, **self.options.parameters.get(r.id, {})} for r in self.rules}
+        self.not_evaluated: list[str] = []
         self.config_suppressions = sup.config_suppressions(
             self.options.config_ignores, self.options.config_file, self.options.config_line)
 
@@ -161,9 +170,14 @@ class Linter:
     # --- phase 2 ------------------------------------------------------------------
 
     def lint_inventory(self, inventory: Inventory) -> list[Finding]:
-        """The run-wide checks over every object of the run."""
+        """The run-wide checks over every object of the run (``not_evaluated`` lists the
+        ones that could not judge a partial run)."""
         found: list[Finding] = []
+        self.not_evaluated = []
         for rule in self.cross_object:
+            if not inventory.complete and getattr(rule.evaluate, "needs_whole_run", False):
+                self.not_evaluated.append(rule.id)
+                continue
             try:
                 results = list(rule.evaluate(inventory, self.params[rule.id]))  # type: ignore[misc]
             except Exception as exc:  # a bug in one relation check must not end the run

@@ -27,7 +27,7 @@ def test_the_example_rules_fix_and_then_pass(tmp_path):
     before = kspm_lint(tmp_path, "--rules-dir", "examples/custom-rules", "--format", "json", MANIFEST)
     found = [(f["rule"], f["line"], f["column"]) for f in json.loads(before.stdout)["findings"]]
     assert found == [("image-pull-always", 23, 11), ("host-path-volume", 35, 11),
-                     ("restricted-volume-types", 35, 11), ("host-log-mount", 35, 22)]
+                     ("restricted-volume-types", 35, 11), ("host-log-mount", 35, 22), ("sensitive-host-path", 35, 22)]
 
     fixed = kspm_lint(tmp_path, "--rules-dir", "examples/custom-rules", "--fix", MANIFEST)
     assert fixed.returncode == 1  # the host path stays: it has no automatic fix
@@ -44,4 +44,5 @@ def test_the_example_rules_fix_and_then_pass(tmp_path):
         ("restricted-volume-types", 35, 11,
          "volume 'logs' uses the 'hostPath' volume type, which the restricted standard does not allow"),
         ("host-log-mount", 35, 22, "volume 'logs' mounts the node's log directory '/var/log'"),
+        ("sensitive-host-path", 35, 22, "volume 'logs' mounts sensitive host path '/var/log'"),
     ]

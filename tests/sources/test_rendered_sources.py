@@ -42,9 +42,14 @@ def test_overlays_report_at_the_patch_the_op_and_the_base(monkeypatch):
         ("examples/kustomize/base/deployment.yaml", 24, 11, "read-only-root-filesystem"),
         ("examples/kustomize/base/deployment.yaml", 25, 11, "image-not-digest-pinned"),
         ("examples/kustomize/base/deployment.yaml", 28, 15, "host-port"),
+        # The overlay's namespace: line puts the workload in a namespace with no default-deny policy.
+        ("examples/kustomize/overlays/prod/kustomization.yaml", 3, 1, "namespace-missing-default-deny-egress"),
+        ("examples/kustomize/overlays/prod/kustomization.yaml", 3, 1, "namespace-missing-default-deny-ingress"),
         ("examples/kustomize/overlays/prod/kustomization.yaml", 13, 5, "image-not-digest-pinned"),
         ("examples/kustomize/overlays/prod/node-agent-ops.yaml", 7, 3, "host-namespaces"),
         ("examples/kustomize/overlays/staging/debug-patch.yaml", 12, 13, "privileged-container"),
+        ("examples/kustomize/overlays/staging/kustomization.yaml", 3, 1, "namespace-missing-default-deny-egress"),
+        ("examples/kustomize/overlays/staging/kustomization.yaml", 3, 1, "namespace-missing-default-deny-ingress"),
     ]
 
 
