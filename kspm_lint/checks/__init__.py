@@ -24,6 +24,15 @@ def check(name: str) -> Callable[[CheckFunction], CheckFunction]:
 
 def load_builtin_checks() -> dict[str, CheckFunction]:
     """Import the modules that register checks (once) and return the registry."""
-    from kspm_lint.checks import hardening, pss_baseline, pss_restricted  # noqa: F401
+    from kspm_lint.checks import (  # noqa: F401
+        audit_policy,
+        control_plane,
+        deprecated_api,
+        hardening,
+        kubelet_config,
+        pss_baseline,
+        pss_restricted,
+        schema,
+    )
 
     return REGISTRY

@@ -14,7 +14,8 @@ from kspm_lint.findings import Severity
 from kspm_lint.parsing.document import Document
 
 RULE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-CATEGORIES = ("pod-security", "workload-hardening", "supply-chain", "secrets", "rbac", "input")
+CATEGORIES = ("pod-security", "workload-hardening", "supply-chain", "secrets", "rbac", "control-plane", "schema",
+              "input")
 _REQUIRED = ("id", "title", "severity", "category", "description", "remediation", "check")
 _KNOWN = set(_REQUIRED) | {"references", "frameworks", "equivalents", "parameters", "fix"}
 FRAMEWORK_KEYS = ("pss", "cis", "nsa", "mitre")

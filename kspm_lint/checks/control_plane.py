@@ -1,0 +1,191 @@
+"""Control-plane static Pods: recognise kube-apiserver, kube-controller-manager,
+kube-scheduler and etcd by their container command, read their flags, and judge one
+flag per rule (the rule file says which flag and what is wrong with it).
+
+Flags are read the way the components read them (spf13/pflag, and Go's flag package
+for etcd): ``--flag=value`` and ``--flag value`` (but a boolean flag never takes the
+next word: ``--profiling false`` turns profiling on), a bare ``--flag`` for a boolean,
+the last occurrence wins, list flags (``--enable-admission-plugins``) accumulate, and
+etcd also reads ``ETCD_<FLAG>`` environment variables (a flag wins over the variable).
+A ``sh -c`` script is split into words; its findings point at the script.
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from kspm_lint.checks import check
+from kspm_lint.checks.settings import judge
+from kspm_lint.engine.context import CheckContext, Violation
+from kspm_lint.location import Path
+from kspm_lint.workload import Container
+
+COMPONENTS = ("kube-apiserver", "kube-controller-manager", "kube-scheduler", "etcd")
+_HYPERKUBE = {"apiserver": "kube-apiserver", "controller-manager": "kube-controller-manager",
+              "scheduler": "kube-scheduler", **{name: name for name in COMPONENTS}}
+_SHELLS = {"sh", "bash", "ash", "dash", "zsh"}
+_SCRIPT_ENDS = {"&&", "||", ";", "|", "&"}
+
+
+@dataclass(frozen=True)
+class Word:
+    """One word of the command line and the command/args item it is written in."""
+
+    text: str
+    path: Path
+
+
+@dataclass(frozen=True)
+class Written:
+    """A flag as the component reads it: its value (None for a bare flag) and where."""
+
+    value: Any
+    path: Path
+    source: str  # "flag" or "env"
+
+
+@dataclass
+class Invocation:
+    """A control-plane component started by a container."""
+
+    component: str
+    container: Container
+    words: list[Word]  # the arguments after the binary
+    anchor: Path  # the command or args list: where a missing flag would be added
+
+    def lookup(self, flag: str, boolean: bool = False, accumulate: bool = False,
+               env: bool = False) -> Written | None:
+        """The flag's effective setting, or None when it is not written."""
+        found: list[Written] = []
+        words = self.words
+        index = 0
+        while index < len(words):
+            word = words[index]
+            index += 1
+            name, value = _flag_of(word.text, single_dash=self.component == "etcd")
+            if name != flag:
+                continue
+            if value is None and not boolean and index < len(words) and not words[index].text.startswith("-"):
+                value = words[index].text
+                index += 1
+            if value is None and boolean:
+                value = "true"
+            found.append(Written(value, word.path, "flag"))
+        if found:
+            if accumulate:
+                items = [str(w.value) for w in found if w.value is not None]
+                return Written(",".join(items), found[-1].path, "flag")
+            return found[-1]
+        if env:
+            return self._env(flag)
+        return None
+
+    def _env(self, flag: str) -> Written | None:
+        wanted = "ETCD_" + flag.upper().replace("-", "_")
+        entries = self.container.data.get("env")
+        if not isinstance(entries, list):
+            return None
+        for index, entry in enumerate(entries):
+            if isinstance(entry, dict) and entry.get("name") == wanted:
+                path = self.container.path + ("env", index)
+                if "value" in entry:
+                    return Written(entry.get("value"), path + ("value",), "env")
+                return Written(None, path, "env")  # valueFrom: not known here
+        return None
+
+
+def _flag_of(text: str, single_dash: bool) -> tuple[str | None, str | None]:
+    if text.startswith("--"):
+        body = text[2:]
+    elif single_dash and text.startswith("-") and len(text) > 2:
+        body = text[1:]
+    else:
+        return None, None
+    if "=" in body:
+        name, value = body.split("=", 1)
+        return name, value
+    return body, None
+
+
+def _words(container: Container, key: str) -> list[Word]:
+    items = container.data.get(key)
+    if not isinstance(items, list):
+        return []
+    return [Word(str(item), container.path + (key, index)) for index, item in enumerate(items)
+            if isinstance(item, (str, int, float))]
+
+
+def _basename(text: str) -> str:
+    return text.rsplit("/", 1)[-1]
+
+
+def invocation_of(container: Container) -> Invocation | None:
+    """The control-plane component ``container`` runs, if it runs one."""
+    command, args = _words(container, "command"), _words(container, "args")
+    words = command + args
+    anchor = container.path + ("args",) if args else container.path + ("command",)
+    if not words:
+        return None
+    first = _basename(words[0].text)
+    if first in COMPONENTS:
+        return Invocation(first, container, words[1:], anchor)
+    if first == "hyperkube" and len(words) > 1 and _basename(words[1].text) in _HYPERKUBE:
+        return Invocation(_HYPERKUBE[_basename(words[1].text)], container, words[2:], anchor)
+    if first in _SHELLS and len(words) > 2 and words[1].text == "-c":
+        return _from_script(container, words[2])
+    return None
+
+
+def _from_script(container: Container, script: Word) -> Invocation | None:
+    try:
+        parts = shlex.split(script.text, comments=True)
+    except ValueError:
+        return None
+    for index, part in enumerate(parts):
+        if _basename(part) in COMPONENTS:
+            tail: list[Word] = []
+            for word in parts[index + 1:]:
+                if word in _SCRIPT_ENDS:
+                    break
+                tail.append(Word(word, script.path))
+            return Invocation(_basename(part), container, tail, script.path)
+    return None
+
+
+def invocations(ctx: CheckContext) -> Iterator[Invocation]:
+    if ctx.pod is None:
+        return
+    for container in ctx.pod.containers():
+        found = invocation_of(container)
+        if found is not None:
+            yield found
+
+
+@check("control_plane_flag")
+def control_plane_flag(ctx: CheckContext) -> Iterator[Violation]:
+    """One flag of one component, judged by the rule's parameters (see checks.settings)."""
+    params = ctx.params
+    component, flag = params["component"], params["flag"]
+    for found in invocations(ctx):
+        if found.component != component:
+            continue
+        written = found.lookup(flag, boolean=bool(params.get("boolean")),
+                               accumulate=bool(params.get("list")), env=bool(params.get("env")))
+        if written is not None and written.value is None:
+            continue  # set from elsewhere (valueFrom): not decidable here
+        config_flag = params.get("config-flag")
+        if written is None and config_flag and found.lookup(config_flag) is not None:
+            continue  # a configuration file may set it
+        verdict = judge(f"--{flag}", written.value if written else None, written is not None, params)
+        if verdict is None:
+            continue
+        where = written.path if written is not None else found.anchor
+        via = f" (through {_env_name(flag)})" if written is not None and written.source == "env" else ""
+        yield Violation(where, f"{component} {verdict.reason}{via}: {params['why']}", found.container.name)
+
+
+def _env_name(flag: str) -> str:
+    return "ETCD_" + flag.upper().replace("-", "_")

@@ -1,0 +1,60 @@
+"""schema-unknown-field and schema-invalid: objects checked against the official
+Kubernetes schemas of the rule's ``kube-version``. Objects whose apiVersion and kind
+have no schema (custom resources, removed APIs) are skipped. The schemas are loaded
+on first use, never at start-up."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from kspm_lint.checks import check
+from kspm_lint.engine.context import CheckContext, Violation
+
+SCHEMA_RULES = ("schema-unknown-field", "schema-invalid")
+_last: tuple[Any, ...] = ()  # (data, version text, problems): both rules walk an object once
+
+
+def unavailable_reason() -> str | None:
+    """Why the schema rules cannot run here (for verbose output), or None."""
+    from kspm_lint.checks.schema_store import SchemaUnavailable, resolve_version
+
+    try:
+        resolve_version("latest")
+    except (SchemaUnavailable, OSError) as exc:
+        return f"schema rules skipped: {exc}"
+    return None
+
+
+def _problems(ctx: CheckContext) -> list[Any]:
+    global _last
+    from kspm_lint.checks.schema_store import SchemaNotInstalled, SchemaUnavailable, resolve_version, schema_set
+
+    data = ctx.resource.data
+    wanted = str(ctx.params.get("kube-version", "latest"))
+    if _last and _last[0] is data and _last[1] == wanted:
+        return list(_last[2])
+    try:
+        schemas = schema_set(resolve_version(wanted))
+    except SchemaNotInstalled:
+        return []  # verbose output says so once (unavailable_reason)
+    except SchemaUnavailable as exc:
+        raise ValueError(str(exc)) from None
+    root = schemas.root_for(ctx.resource.api_version, ctx.resource.kind)
+    problems = schemas.problems(data, root) if root is not None else []
+    _last = (data, wanted, problems)
+    return problems
+
+
+@check("schema_unknown_field")
+def schema_unknown_field(ctx: CheckContext) -> Iterator[Violation]:
+    for problem in _problems(ctx):
+        if problem.rule == "unknown-field":
+            yield Violation(problem.path, problem.message)
+
+
+@check("schema_invalid")
+def schema_invalid(ctx: CheckContext) -> Iterator[Violation]:
+    for problem in _problems(ctx):
+        if problem.rule == "invalid":
+            yield Violation(problem.path, problem.message)
