@@ -166,25 +166,45 @@ def invocations(ctx: CheckContext) -> Iterator[Invocation]:
 
 @check("control_plane_flag")
 def control_plane_flag(ctx: CheckContext) -> Iterator[Violation]:
-    """One flag of one component, judged by the rule's parameters (see checks.settings)."""
+    """Flags of one component, judged by the rule's parameters (see checks.settings).
+
+    ``flag`` is one flag or a list (each judged alone); ``config-flag`` names flags
+    (a configuration file) that may set a missing one, and ``only-with`` flags without
+    which the setting does not matter (audit log rotation without an audit log)."""
     params = ctx.params
-    component, flag = params["component"], params["flag"]
+    component = params["component"]
+    flags = _names(params["flag"])
     for found in invocations(ctx):
         if found.component != component:
             continue
-        written = found.lookup(flag, boolean=bool(params.get("boolean")),
-                               accumulate=bool(params.get("list")), env=bool(params.get("env")))
-        if written is not None and written.value is None:
-            continue  # set from elsewhere (valueFrom): not decidable here
-        config_flag = params.get("config-flag")
-        if written is None and config_flag and found.lookup(config_flag) is not None:
-            continue  # a configuration file may set it
-        verdict = judge(f"--{flag}", written.value if written else None, written is not None, params)
-        if verdict is None:
+        if any(found.lookup(other) is None for other in _names(params.get("only-with", []))):
             continue
-        where = written.path if written is not None else found.anchor
-        via = f" (through {_env_name(flag)})" if written is not None and written.source == "env" else ""
-        yield Violation(where, f"{component} {verdict.reason}{via}: {params['why']}", found.container.name)
+        configured = any(found.lookup(other) is not None for other in _names(params.get("config-flag", [])))
+        for flag in flags:
+            violation = _judge_flag(found, flag, configured, params)
+            if violation is not None:
+                yield violation
+
+
+def _judge_flag(found: Invocation, flag: str, configured: bool, params: dict[str, Any]) -> Violation | None:
+    written = found.lookup(flag, boolean=bool(params.get("boolean")),
+                           accumulate=bool(params.get("list")), env=bool(params.get("env")))
+    if written is not None and written.value is None:
+        return None  # set from elsewhere (valueFrom): not decidable here
+    if written is None and configured:
+        return None  # a configuration file may set it
+    verdict = judge(f"--{flag}", written.value if written else None, written is not None, params)
+    if verdict is None:
+        return None
+    where = written.path if written is not None else found.anchor
+    via = f" (through {_env_name(flag)})" if written is not None and written.source == "env" else ""
+    return Violation(where, f"{found.component} {verdict.reason}{via}: {params['why']}", found.container.name)
+
+
+def _names(value: Any) -> list[str]:
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    return [str(value)] if value else []
 
 
 def _env_name(flag: str) -> str:

@@ -9,7 +9,7 @@ A rule names the setting and, in its ``parameters``, what is wrong with it:
 - ``allowed``: the only values that are fine;
 - ``must-include`` / ``must-not-include``: items a comma-separated list (or a YAML
   list) must or must not hold; ``only-items``: the items a list may hold;
-- ``min``: the lowest acceptable number;
+- ``min``: the lowest acceptable number (``zero-means-unlimited``: 0 is fine too);
 - ``required``: the setting must be written (or have a default);
 - ``forbid-set``: writing the setting at all is a finding;
 - ``forbid-zero-duration``: a duration of zero (``0``, ``0s``, ``0h0m``) is a finding.
@@ -22,20 +22,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-_TRUE = {"1", "t", "true"}
-_FALSE = {"0", "f", "false"}
+_TRUE = {"t", "true"}
+_FALSE = {"f", "false"}
 _ZERO_DURATION = re.compile(r"^(?:0+(?:\.0+)?(?:ns|us|µs|ms|s|m|h)?)+$")
 
 
-def normal(value: Any) -> str:
-    """A value as text, booleans spelled the way Go's strconv.ParseBool reads them."""
+def normal(value: Any, boolean: bool = False) -> str:
+    """A value as text, booleans spelled the way Go's strconv.ParseBool reads them
+    (``1`` and ``0`` too when the setting is a boolean)."""
     if isinstance(value, bool):
         return "true" if value else "false"
     text = str(value).strip()
     lowered = text.lower()
-    if lowered in _TRUE:
+    if lowered in _TRUE or (boolean and lowered == "1"):
         return "true"
-    if lowered in _FALSE:
+    if lowered in _FALSE or (boolean and lowered == "0"):
         return "false"
     return text
 
@@ -69,14 +70,18 @@ def judge(name: str, value: Any, written: bool, params: dict[str, Any]) -> Verdi
         value = params["default"]
     elif params.get("forbid-set"):
         return Verdict(f"{name} is set", True)
+    elif params.get("required") and str(value).strip() == "":
+        return Verdict(f"{name} is empty", True)
     how = "is set to" if written else "is not set, so it defaults to"
-    text = normal(value)
-    forbidden = [normal(v) for v in params.get("forbidden", [])]
+    boolean = bool(params.get("boolean"))
+    text = normal(value, boolean)
+    forbidden = [normal(v, boolean) for v in params.get("forbidden", [])]
     if text in forbidden:
         return Verdict(f"{name} {how} {text}", written)
     allowed = params.get("allowed")
-    if allowed is not None and text not in [normal(v) for v in allowed]:
-        return Verdict(f"{name} {how} {text} (expected {' or '.join(normal(v) for v in allowed)})", written)
+    if allowed is not None and text not in [normal(v, boolean) for v in allowed]:
+        shown = " or ".join(normal(v, boolean) for v in allowed)
+        return Verdict(f"{name} {how} {text} (expected {shown})", written)
     if params.get("forbid-zero-duration") and _ZERO_DURATION.match(text.replace(" ", "")):
         return Verdict(f"{name} {how} {text}, which disables the timeout", written)
     if "min" in params:
@@ -84,7 +89,8 @@ def judge(name: str, value: Any, written: bool, params: dict[str, Any]) -> Verdi
             number = float(text)
         except ValueError:
             number = None
-        if number is None or number < float(params["min"]):
+        unlimited = number == 0 and params.get("zero-means-unlimited")
+        if number is None or (number < float(params["min"]) and not unlimited):
             return Verdict(f"{name} {how} {text} (at least {params['min']} expected)", written)
     items = items_of(value)
     missing = [item for item in _texts(params.get("must-include", [])) if item not in items]
