@@ -165,6 +165,11 @@ def main(paths: tuple[str, ...], fmt: str, output: str | None, select: tuple[str
     if verbose:
         for file, count in sorted(run.skipped.items()):
             click.echo(f"kspm-lint: {file}: skipped {count} document(s) without apiVersion/kind", err=True)
+        from kspm_lint.checks.schema import verbose_note
+
+        note = verbose_note(rule.id for rule in report.rules)
+        if note:
+            click.echo(f"kspm-lint: {note}", err=True)
     color = fmt == "text" and not no_color and "NO_COLOR" not in os.environ and output is None \
         and sys.stdout.isatty()
     from kspm_lint.report import render

@@ -5,7 +5,7 @@ on first use, never at start-up."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from kspm_lint.checks import check
@@ -15,14 +15,18 @@ SCHEMA_RULES = ("schema-unknown-field", "schema-invalid")
 _last: tuple[Any, ...] = ()  # (data, version text, problems): both rules walk an object once
 
 
-def unavailable_reason() -> str | None:
-    """Why the schema rules cannot run here (for verbose output), or None."""
-    from kspm_lint.checks.schema_store import SchemaUnavailable, resolve_version
+def verbose_note(selected: Iterable[str]) -> str | None:
+    """What -v says when schema rules were selected but cannot run here, else None."""
+    wanted = set(selected)
+    chosen = [rule for rule in SCHEMA_RULES if rule in wanted]
+    if not chosen:
+        return None
+    from kspm_lint.checks.schema_store import SchemaNotInstalled, schema_root
 
     try:
-        resolve_version("latest")
-    except (SchemaUnavailable, OSError) as exc:
-        return f"schema rules skipped: {exc}"
+        schema_root()
+    except SchemaNotInstalled as exc:
+        return f"{' and '.join(chosen)} skipped: {exc}"
     return None
 
 
