@@ -54,6 +54,7 @@ def audit_policy_sensitive_body(ctx: CheckContext) -> Iterator[Violation]:
     if not is_audit_policy(data):
         return
     rules = _rules(data)
+    leaks: dict[int, list[str]] = {}  # rule index -> what it leaks
     for entry in ctx.params.get("resources", []):
         group, resource = str(entry.get("group") or ""), str(entry["resource"])
         shown = f"{group}/{resource}" if group else resource
@@ -62,12 +63,16 @@ def audit_policy_sensitive_body(ctx: CheckContext) -> Iterator[Violation]:
             if not can:
                 continue
             if rule.get("level") in _BODY_LEVELS:
-                yield Violation(("rules", index, "level"),
-                                f"audit rule {index + 1} records {shown} at level {rule['level']}: "
-                                f"their {entry['what']} are written into the audit log")
+                leaks.setdefault(index, []).append(f"{shown} ({entry['what']})")
                 break
             if every:
                 break  # every later rule is unreachable for this resource
+    by_index = dict(rules)
+    for index in sorted(leaks):
+        level = by_index[index]["level"]
+        yield Violation(("rules", index, "level"),
+                        f"audit rule {index + 1} records {', '.join(leaks[index])} at level {level}: "
+                        "the request and response bodies are written into the audit log")
 
 
 @check("audit_policy_catch_all")

@@ -74,8 +74,9 @@ def test_audit_body_rule_reports_the_first_reachable_rule_per_resource(lint_text
          "no audit rule matches every remaining request: requests that no rule matches are not recorded; end the "
          "rules with '- level: Metadata'"),
         ("audit-policy-secrets-body", 8, 5,
-         "audit rule 2 records configmaps at level RequestResponse: their contents are written into the audit log"),
+         "audit rule 2 records configmaps (contents) at level RequestResponse: the request and response bodies are "
+         "written into the audit log"),
         ("audit-policy-secrets-body", 14, 5,
-         "audit rule 3 records authentication.k8s.io/tokenreviews at level RequestResponse: their bearer tokens "
-         "are written into the audit log"),
+         "audit rule 3 records authentication.k8s.io/tokenreviews (bearer tokens) at level RequestResponse: the "
+         "request and response bodies are written into the audit log"),
     ]
