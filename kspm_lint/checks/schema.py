@@ -10,6 +10,7 @@ from typing import Any
 
 from kspm_lint.checks import check
 from kspm_lint.engine.context import CheckContext, Violation
+from kspm_lint.location import Path
 
 SCHEMA_RULES = ("schema-unknown-field", "schema-invalid")
 _last: tuple[Any, ...] = ()  # (data, version text, problems): both rules walk an object once
@@ -46,8 +47,30 @@ def _problems(ctx: CheckContext) -> list[Any]:
         raise ValueError(str(exc)) from None
     root = schemas.root_for(ctx.resource.api_version, ctx.resource.kind)
     problems = schemas.problems(data, root) if root is not None else []
+    problems = [p for p in problems if p.rule != "invalid" or not _sexagesimal(ctx, p.path)]
     _last = (data, wanted, problems)
     return problems
+
+
+def _sexagesimal(ctx: CheckContext, path: Path) -> bool:
+    """True when the value is a number only under YAML 1.1's base-60 form (``1:30``),
+    which the Go YAML library behind kubectl reads as a string: not a sure error."""
+    import yaml
+
+    from kspm_lint.parsing.nodes import effective_pairs
+
+    node = ctx.resource.document.root
+    for element in ctx.resource.base + path:
+        if isinstance(node, yaml.MappingNode) and isinstance(element, str):
+            pair = effective_pairs(node).get(element)
+            if pair is None:
+                return False
+            node = pair[1]
+        elif isinstance(node, yaml.SequenceNode) and isinstance(element, int) and element < len(node.value):
+            node = node.value[element]
+        else:
+            return False
+    return isinstance(node, yaml.ScalarNode) and node.tag.endswith(("int", "float")) and ":" in node.value
 
 
 @check("schema_unknown_field")

@@ -158,3 +158,11 @@ def test_missing_package_skips_the_rules_and_says_so_in_verbose_mode(tmp_path):
     assert result.stderr.splitlines()[-1] == (
         "kspm-lint: schema-unknown-field and schema-invalid skipped: the Kubernetes schemas are not installed; "
         "install them with pip install 'kspm-lint[schema]' (the kubernetes-validate package)")
+
+
+def test_yaml_1_1_numbers_kubectl_reads_the_same_way_are_reported_base_60_is_not(lint_text):
+    # PyYAML and Go's YAML 1.1 library agree on 0x1F; only PyYAML reads 12:30 as a number
+    text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  at: 12:30\n  mask: 0x1F\n"
+    findings = lint_text(text, select=["schema-invalid"])
+    assert [(f.span.line, f.span.column, f.message) for f in findings] == [
+        (7, 3, "data.mask is the number 31, but ConfigMap expects a string here: the API server rejects the object")]
