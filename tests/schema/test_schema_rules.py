@@ -59,6 +59,16 @@ def test_target_version_decides_which_fields_exist(tmp_path):
         (7, 5, "runAsNonroot"), (11, 7, "securityContex"), (13, 7, "resizePolicy")]
 
 
+def test_schemas_are_loaded_once_per_version():
+    from kspm_lint.checks.schema_store import resolve_version, schema_set
+
+    newest = resolve_version("latest")
+    assert resolve_version("v1.37.2") == (1, 37) and newest >= (1, 37)
+    assert schema_set(newest) is schema_set(resolve_version(f"{newest[0]}.{newest[1]}"))
+    assert schema_set(newest).root_for("apps/v1", "Deployment") == "io.k8s.api.apps.v1.Deployment"
+    assert schema_set(newest).root_for("example.com/v1", "Deployment") is None
+
+
 def test_unshipped_version_is_a_clear_error(tmp_path):
     path = tmp_path / "pod.yaml"
     path.write_text(TYPOS)
