@@ -244,6 +244,11 @@ def main(paths: tuple[str, ...], fmt: str, output: str | None, reports: tuple[Re
             click.echo(f"kspm-lint: not evaluated: {', '.join(run.not_evaluated)}: they judge what a repository "
                        "lacks, and the rest of it is unknown here (stdin, or files outside a git work tree); "
                        "pass --context DIR", err=True)
+        from kspm_lint.checks.schema import verbose_note
+
+        note = verbose_note(rule.id for rule in report.rules)
+        if note:
+            click.echo(f"kspm-lint: {note}", err=True)
     if statistics:
         from kspm_lint.report.text import statistics as render_statistics
 

@@ -40,12 +40,17 @@ def template(name: str, scope: str, description: str,
 def load_builtin_checks() -> dict[str, CheckFunction]:
     """Import the modules that register checks (once) and return the function registry."""
     from kspm_lint.checks import (  # noqa: F401
+        audit_policy,
+        control_plane,
+        deprecated_api,
         hardening,
+        kubelet_config,
         namespaces,
         network,
         pss_baseline,
         pss_restricted,
         rbac,
+        schema,
         secrets_posture,
         supply_chain,
     )

@@ -18,11 +18,12 @@ from kspm_lint.fix.generators import GENERATORS, NAMED, FixBinding, OpsFix
 from kspm_lint.parsing.document import Document
 
 RULE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-CATEGORIES = ("pod-security", "workload-hardening", "supply-chain", "secrets", "rbac", "network", "admission", "input")
+CATEGORIES = ("pod-security", "workload-hardening", "supply-chain", "secrets", "rbac", "network", "admission",
+              "control-plane", "schema", "input")
 _REQUIRED = ("id", "title", "severity", "category", "description", "remediation", "check")
 _KNOWN = set(_REQUIRED) | {"references", "frameworks", "equivalents", "parameters", "fix"}
 FRAMEWORK_KEYS = ("pss", "cis", "nsa", "mitre")
-EQUIVALENT_KEYS = ("kube-linter", "polaris", "checkov", "kubescape", "kubeaudit", "kube-score")
+EQUIVALENT_KEYS = ("kube-linter", "polaris", "checkov", "kubescape", "kubeaudit", "kube-score", "trivy")
 _FIX_KEYS = ("safety", "description", "generator", "ops")
 # The package whose ``load_templates()`` gives the built-in check templates. It is
 # imported by name: the checks import the engine, never the other way round.

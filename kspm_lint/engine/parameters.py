@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-TYPES = ("string", "regex", "boolean", "integer", "string-list", "path-list", "message")
+TYPES = ("string", "regex", "boolean", "integer", "string-list", "path-list", "message", "value")
 
 
 class _Required:
@@ -65,6 +65,7 @@ _EXPECTED = {
     "string-list": "a list of strings",
     "path-list": "a list of absolute paths (strings starting with /)",
     "message": "a message (a string)",
+    "value": "a value (a string, number, boolean, list or mapping)",
 }
 
 
@@ -86,6 +87,9 @@ def check_value(parameter: Parameter, value: Any, owner: str) -> None:
             raise wrong
     elif kind == "integer":
         if type(value) is not int:
+            raise wrong
+    elif kind == "value":  # data the template interprets itself (a template's own structure)
+        if value is None:
             raise wrong
     elif not (isinstance(value, list) and all(isinstance(item, str) for item in value)):
         raise wrong
@@ -126,7 +130,9 @@ def resolve(schema: tuple[Parameter, ...], given: Mapping[str, Any], owner: str)
     if missing:
         raise ParameterError(f"rule '{owner}' needs parameter(s) {', '.join(missing)} "
                              f"(add them under 'parameters:')")
-    return {p.name: given.get(p.name, p.default) for p in schema}
+    # An optional parameter without a default (None) is left out when not given: the
+    # template reads its absence ("no minimum") rather than a placeholder.
+    return {p.name: given.get(p.name, p.default) for p in schema if p.name in given or p.default is not None}
 
 
 def check_overrides(schema: tuple[Parameter, ...], overrides: Mapping[str, Any], owner: str) -> None:

@@ -68,7 +68,7 @@ def test_json_sarif_and_junit_from_one_lint_equal_single_runs(tmp_path, monkeypa
     assert both.exit_code == 1
     files = json.loads(both.stdout)["summary"]["files"]
     # examples/: plain manifests, the workflow file, custom rules, a chart's values, two overlays
-    assert files == 17
+    assert files == 20
     # One lint: one call of the entry point, each file linted once and its fixes attached once.
     assert counted == {"lint_paths": 1, "lint_unit": files, "attach": files}
 
