@@ -18,7 +18,7 @@ CATEGORIES = ("pod-security", "workload-hardening", "supply-chain", "secrets", "
 _REQUIRED = ("id", "title", "severity", "category", "description", "remediation", "check")
 _KNOWN = set(_REQUIRED) | {"references", "frameworks", "equivalents", "parameters", "fix"}
 FRAMEWORK_KEYS = ("pss", "cis", "nsa", "mitre")
-EQUIVALENT_KEYS = ("kube-linter", "polaris", "checkov", "kubescape", "kubeaudit", "kube-score")
+EQUIVALENT_KEYS = ("kube-linter", "polaris", "checkov", "kubescape", "kubeaudit", "kube-score", "trivy")
 
 
 class RuleError(Exception):

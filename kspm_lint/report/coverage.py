@@ -1,0 +1,259 @@
+"""``docs/coverage.md``: every peer check, and the kspm-lint rule that covers it or why none does.
+
+The table is generated from two sources that must agree: the peer catalogue
+(``docs/peers/*.yaml``, see ``kspm_lint.report.peer_catalogue``) and the ``equivalents``
+of the rule files. A catalogue entry ``covered-by: [X]`` must be listed in rule X's
+equivalents, and every id a rule lists must be catalogued as covered by that rule; any
+disagreement is reported (file, line, what to do) and nothing is written.
+
+Regenerate with: ``python -m kspm_lint.report.coverage docs/coverage.md``
+(``--check`` only verifies that the file is current).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from kspm_lint.engine.catalog import Rule, RuleError, load_rules
+from kspm_lint.report.peer_catalogue import (
+    NOT_DECIDABLE,
+    REASONS,
+    CatalogueError,
+    Peer,
+    PeerCheck,
+    load_catalogue,
+)
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+DEFAULT_PEERS = ROOT / "docs" / "peers"
+PEER_ORDER = ("checkov", "trivy", "kube-linter", "polaris", "kubescape")
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    """The catalogue and a rule file disagree; ``file``/``line`` is where to edit."""
+
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+def listed(rule: Rule, key: str) -> list[str]:
+    """The peer check ids a rule names under one equivalents key."""
+    value = rule.equivalents.get(key)
+    if value is None:
+        return []
+    return [str(v) for v in (value if isinstance(value, list) else [value])]
+
+
+class _RuleLines:
+    """Where each rule file writes its equivalents for a peer (parsed on demand)."""
+
+    def __init__(self) -> None:
+        self._cache: dict[tuple[str, str], int] = {}
+
+    def line(self, rule: Rule, key: str) -> int:
+        from kspm_lint.parsing.loader import parse_file
+
+        if (rule.source, key) not in self._cache:
+            parsed = parse_file(rule.source)
+            line = parsed.documents[0].locate(("equivalents", key)).line if parsed.documents else 1
+            self._cache[(rule.source, key)] = line
+        return self._cache[(rule.source, key)]
+
+
+def cross_check(peers: Iterable[Peer], rules: dict[str, Rule]) -> list[Mismatch]:
+    """Every disagreement between the catalogue and the rules' equivalents."""
+    peers = list(peers)
+    by_key = {p.key: p for p in peers}
+    lines = _RuleLines()
+    problems: list[Mismatch] = []
+    for peer in peers:
+        for check in peer.checks:
+            for rule_id in check.covered_by:
+                rule = rules.get(rule_id)
+                if rule is None:
+                    problems.append(Mismatch(peer.path, check.line, f"{check.id}: covered-by names "
+                                             f"'{rule_id}', which is not a kspm-lint rule"))
+                elif check.id not in listed(rule, peer.key):
+                    problems.append(Mismatch(peer.path, check.line,
+                                             f"{check.id} is covered-by {rule_id}, but {rule_id}'s equivalents do not "
+                                             f"list it under '{peer.key}': add it in {rule.source}"))
+            for rule_id in check.planned:
+                rule = rules.get(rule_id)
+                if rule is None:
+                    continue
+                if check.id in listed(rule, peer.key):
+                    advice = f"it lists {check.id} in its equivalents: mark the check covered-by: [{rule_id}]"
+                else:
+                    advice = (f"list {check.id} in its equivalents and mark the check covered-by, "
+                              f"or plan another rule")
+                problems.append(Mismatch(peer.path, check.line,
+                                         f"{check.id} is planned as {rule_id}, which exists now: {advice}"))
+    for rule in sorted(rules.values(), key=lambda r: r.id):
+        for key in rule.equivalents:
+            catalogued = by_key.get(key)
+            if catalogued is None:
+                continue  # a peer without a catalogue (kubeaudit, kube-score)
+            for check_id in listed(rule, key):
+                entry = catalogued.find(check_id)
+                if entry is None:
+                    problems.append(Mismatch(rule.source, lines.line(rule, key),
+                                             f"{rule.id} lists {key} check '{check_id}', which {catalogued.path} "
+                                             f"does not catalogue: fix the id, or add the check there"))
+                elif rule.id not in entry.covered_by and rule.id not in entry.planned:
+                    problems.append(Mismatch(rule.source, lines.line(rule, key),
+                                             f"{rule.id} lists {key} check {check_id}, but "
+                                             f"{catalogued.path}:{entry.line} does not say covered-by {rule.id}"))
+    return problems
+
+
+@dataclass(frozen=True)
+class Totals:
+    checks: int
+    covered: int
+    planned: int
+    not_decidable: int
+    other: int
+
+
+def totals(peer: Peer) -> Totals:
+    covered = sum(1 for c in peer.checks if c.covered_by)
+    planned = sum(1 for c in peer.checks if c.reason == "planned")
+    not_decidable = sum(1 for c in peer.checks if c.reason in NOT_DECIDABLE)
+    count = len(peer.checks)
+    return Totals(count, covered, planned, not_decidable, count - covered - planned - not_decidable)
+
+
+def ordered(peers: Iterable[Peer]) -> list[Peer]:
+    rank = {key: i for i, key in enumerate(PEER_ORDER)}
+    return sorted(peers, key=lambda p: (rank.get(p.key, len(rank)), p.key))
+
+
+def planned_rules(peers: Iterable[Peer]) -> dict[str, list[tuple[Peer, PeerCheck]]]:
+    """Planned kspm-lint rule id -> the peer checks it should cover, in peer and file order."""
+    plan: dict[str, list[tuple[Peer, PeerCheck]]] = {}
+    for peer in ordered(peers):
+        for check in peer.checks:
+            for rule_id in check.planned:
+                plan.setdefault(rule_id, []).append((peer, check))
+    return dict(sorted(plan.items()))
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _disposition(check: PeerCheck) -> str:
+    if check.covered_by:
+        text = ", ".join(f"`{r}`" for r in check.covered_by)
+    elif check.reason == "planned":
+        text = "not covered: planned as " + ", ".join(f"`{r}`" for r in check.planned)
+    else:
+        text = f"not covered: {check.reason}"
+    return f"{text} ({check.note})" if check.note else text
+
+
+INTRO = """\
+# Peer coverage
+
+<!-- Generated by `python -m kspm_lint.report.coverage docs/coverage.md` from docs/peers/*.yaml
+and the equivalents of rules/*.yaml. Do not edit by hand; a test fails when it is stale. -->
+
+This page accounts for every check of the tools people usually compare kspm-lint with:
+each one is either covered by a kspm-lint rule or marked as not covered, with the reason.
+The check ids are the peers' own, read from their sources at the commit linked in each
+section; the one-line descriptions are ours and only say what the check looks at.
+
+"Covered" means a kspm-lint rule reports the same property, sometimes more strictly or
+only in part (the note says which). The same mapping appears the other way round in each
+rule: `kspm-lint --explain RULE` lists the peer checks it corresponds to, and a test keeps
+the two directions in agreement. The aim is that every statically decidable security
+check of any peer is covered; the ones still missing are marked `planned` with the id of
+the rule that should cover them.
+"""
+
+
+def render(peers: Iterable[Peer]) -> str:
+    peers = ordered(peers)
+    out = [INTRO]
+    out += ["## Totals", "",
+            "| peer | checks | covered | planned | not statically decidable | other |",
+            "|---|---:|---:|---:|---:|---:|"]
+    grand = [0, 0, 0, 0, 0]
+    for peer in peers:
+        t = totals(peer)
+        values = [t.checks, t.covered, t.planned, t.not_decidable, t.other]
+        grand = [a + b for a, b in zip(grand, values, strict=True)]
+        out.append(f"| [{_cell(peer.name)}](#{peer.key}) | " + " | ".join(str(v) for v in values) + " |")
+    out.append("| all | " + " | ".join(str(v) for v in grand) + " |")
+    out += ["", "\"Not statically decidable\" counts the checks that need a live cluster or data outside",
+            "the manifests; \"other\" counts the remaining reasons below.", ""]
+    out += ["## Reasons a check is not covered", "",
+            "| reason | meaning | " + " | ".join(p.key for p in peers) + " |",
+            "|---|---|" + "---:|" * len(peers)]
+    for reason, meaning in REASONS.items():
+        counts = [sum(1 for c in p.checks if c.reason == reason) for p in peers]
+        out.append(f"| `{reason}` | {_cell(meaning)} | " + " | ".join(str(n) for n in counts) + " |")
+    out += ["", "## Planned rules", "",
+            "Statically decidable peer checks that no kspm-lint rule covers yet, by the rule that",
+            "should cover them.", "",
+            "| planned rule | peer checks |", "|---|---|"]
+    for rule_id, items in planned_rules(peers).items():
+        checks = ", ".join(f"{peer.key} `{check.id}`" for peer, check in items)
+        out.append(f"| `{rule_id}` | {checks} |")
+    for peer in peers:
+        out += ["", f"<a id=\"{peer.key}\"></a>", "", f"## {peer.name}", "",
+                f"Source: <{peer.source}>", "",
+                "| check | what it looks at | kspm-lint |", "|---|---|---|"]
+        for check in peer.checks:
+            out.append(f"| `{_cell(check.id)}` | {_cell(check.what)} | {_cell(_disposition(check))} |")
+    return "\n".join(out) + "\n"
+
+
+def build(peers_dir: str | Path = DEFAULT_PEERS) -> tuple[str, list[Mismatch]]:
+    """The page's text and the mismatches between catalogue and rules (the page is only
+    valid when there are none)."""
+    peers = load_catalogue(peers_dir)
+    return render(peers), cross_check(peers, load_rules())
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m kspm_lint.report.coverage",
+                                     description="Write the peer coverage table.")
+    parser.add_argument("output", nargs="?", default=str(ROOT / "docs" / "coverage.md"))
+    parser.add_argument("--peers", default=str(DEFAULT_PEERS), help="the peer catalogue directory")
+    parser.add_argument("--check", action="store_true", help="only verify that OUTPUT is current")
+    args = parser.parse_args(argv)
+    try:
+        text, problems = build(args.peers)
+    except (CatalogueError, RuleError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if problems:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(problems)} disagreement(s) between the peer catalogue and the rules; "
+              f"nothing written", file=sys.stderr)
+        return 1
+    target = Path(args.output)
+    current = target.read_text(encoding="utf-8") if target.is_file() else None
+    if args.check:
+        print(f"{target}: {'up to date' if current == text else 'stale'}")
+        return 0 if current == text else 1
+    if current != text:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    print(f"{target}: {'updated' if current != text else 'up to date'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
