@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from kspm_lint.engine.catalog import load_rules
-from kspm_lint.report.coverage import DEFAULT_PEERS, Totals, build, cross_check, main, render, totals
-from kspm_lint.report.peer_catalogue import CatalogueError, load_catalogue, load_peer
+from kspm_lint.report.coverage import DEFAULT_PEERS, Totals, build, cross_check, main, render, sync, totals
+from kspm_lint.report.peer_catalogue import CatalogueError, format_check, load_catalogue, load_peer
 from tests.conftest import ROOT
 
 ID_FORMS = {
@@ -212,3 +212,49 @@ def test_cli_writes_checks_and_refuses_a_disagreeing_catalogue(tmp_path, capsys)
     _write(peers, "checkov.yaml", "peer: checkov\nname: x\nsource: y\nchecks: []\n")
     assert main([str(output), "--peers", str(peers)]) == 2
     assert capsys.readouterr().err == f"error: {peers / 'checkov.yaml'}:4: 'checks' must be a non-empty list\n"
+
+
+def test_the_shipped_peer_files_are_in_the_canonical_one_line_form():
+    """``--sync`` rewrites entries line by line; it relies on this form."""
+    for peer in load_catalogue(DEFAULT_PEERS):
+        lines = Path(peer.path).read_text(encoding="utf-8").split("\n")
+        assert [lines[c.line - 1] for c in peer.checks] == [format_check(c) for c in peer.checks], peer.path
+
+
+def test_sync_marks_what_the_rules_now_claim_as_covered(tmp_path):
+    path = _write(tmp_path / "peers", "checkov.yaml", """\
+peer: checkov
+name: Checkov
+source: https://example.invalid/checkov
+checks:
+  - {id: CKV_K8S_43, what: "digest", not-covered: planned, rule: image-not-digest-pinned}
+  - {id: CKV_K8S_26, what: "host port", not-covered: declined, note: "no longer true"}
+  - {id: CKV_K8S_16, what: "privileged", covered-by: [privileged-container], note: "kept"}
+""")
+    every = load_rules()
+    rules = {r: every[r] for r in ("image-not-digest-pinned", "host-port", "privileged-container")}
+    texts, changes = sync(load_catalogue(tmp_path / "peers"), rules)
+    assert changes == [
+        f"{path}:5: CKV_K8S_43 is now covered-by image-not-digest-pinned",
+        f"{path}:6: CKV_K8S_26 is now covered-by host-port",
+    ]
+    assert texts == {str(path): """\
+peer: checkov
+name: Checkov
+source: https://example.invalid/checkov
+checks:
+  - {id: CKV_K8S_43, what: "digest", covered-by: [image-not-digest-pinned]}
+  - {id: CKV_K8S_26, what: "host port", covered-by: [host-port]}
+  - {id: CKV_K8S_16, what: "privileged", covered-by: [privileged-container], note: "kept"}
+"""}
+    path.write_text(texts[str(path)], encoding="utf-8")
+    assert cross_check(load_catalogue(tmp_path / "peers"), rules) == []
+
+
+def test_sync_leaves_an_entry_it_cannot_rewrite_safely_to_a_person(tmp_path):
+    path = _write(tmp_path / "peers", "checkov.yaml", HEADER.replace("polaris", "checkov")
+                  + "  - {id: CKV_K8S_26, what: 'host port', not-covered: declined}\n")
+    texts, changes = sync(load_catalogue(tmp_path / "peers"), {"host-port": load_rules()["host-port"]})
+    assert texts == {}
+    assert changes == [f"{path}:5: CKV_K8S_26 is not written in the canonical one-line form: "
+                       f"mark it covered-by host-port by hand"]

@@ -7,7 +7,8 @@ equivalents, and every id a rule lists must be catalogued as covered by that rul
 disagreement is reported (file, line, what to do) and nothing is written.
 
 Regenerate with: ``python -m kspm_lint.report.coverage docs/coverage.md``
-(``--check`` only verifies that the file is current).
+(``--check`` only verifies that the file is current; ``--sync`` first marks the checks
+that rules newly list in their equivalents as covered by them, in the peer files).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from kspm_lint.engine.catalog import Rule, RuleError, load_rules
@@ -25,6 +26,7 @@ from kspm_lint.report.peer_catalogue import (
     CatalogueError,
     Peer,
     PeerCheck,
+    format_check,
     load_catalogue,
 )
 
@@ -113,6 +115,40 @@ def cross_check(peers: Iterable[Peer], rules: dict[str, Rule]) -> list[Mismatch]
                                              f"{rule.id} lists {key} check {check_id}, but "
                                              f"{catalogued.path}:{entry.line} does not say covered-by {rule.id}"))
     return problems
+
+
+def sync(peers: Iterable[Peer], rules: dict[str, Rule]) -> tuple[dict[str, str], list[str]]:
+    """Follow the rules' claims: a catalogued check that a rule lists in its equivalents
+    becomes covered-by that rule (a planned or otherwise uncovered check loses its reason
+    and note, which explained the absence). Returns the new text of each changed peer
+    file and one line per change. Ids a rule lists that the catalogue lacks, and planned
+    rules that exist but do not list their check, need a person: ``cross_check`` reports them.
+    """
+    texts: dict[str, str] = {}
+    changes: list[str] = []
+    for peer in peers:
+        claims: dict[str, list[str]] = {}
+        for rule in sorted(rules.values(), key=lambda r: r.id):
+            for check_id in listed(rule, peer.key):
+                claims.setdefault(check_id, []).append(rule.id)
+        lines = Path(peer.path).read_text(encoding="utf-8").split("\n")
+        changed = False
+        for check in peer.checks:
+            extra = [r for r in claims.get(check.id, []) if r not in check.covered_by]
+            if not extra:
+                continue
+            if lines[check.line - 1] != format_check(check):
+                changes.append(f"{peer.path}:{check.line}: {check.id} is not written in the canonical one-line "
+                               f"form: mark it covered-by {', '.join(extra)} by hand")
+                continue
+            note = check.note if check.covered_by else ""
+            new = replace(check, covered_by=check.covered_by + tuple(extra), reason=None, planned=(), note=note)
+            lines[check.line - 1] = format_check(new)
+            changed = True
+            changes.append(f"{peer.path}:{check.line}: {check.id} is now covered-by {', '.join(new.covered_by)}")
+        if changed:
+            texts[peer.path] = "\n".join(lines)
+    return texts, changes
 
 
 @dataclass(frozen=True)
@@ -231,8 +267,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("output", nargs="?", default=str(ROOT / "docs" / "coverage.md"))
     parser.add_argument("--peers", default=str(DEFAULT_PEERS), help="the peer catalogue directory")
     parser.add_argument("--check", action="store_true", help="only verify that OUTPUT is current")
+    parser.add_argument("--sync", action="store_true",
+                        help="first mark the checks the rules now claim as covered-by them in the peer files")
     args = parser.parse_args(argv)
     try:
+        if args.sync:
+            texts, changes = sync(load_catalogue(args.peers), load_rules())
+            for path, new_text in texts.items():
+                Path(path).write_text(new_text, encoding="utf-8")
+            for change in changes:
+                print(change)
         text, problems = build(args.peers)
     except (CatalogueError, RuleError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -151,6 +151,28 @@ def _check(entry: Any, line: int, fail: Any) -> PeerCheck:
     return PeerCheck(check_id, what.strip(), (), reason, planned, note, line)
 
 
+def _quoted(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _rule_ids(ids: tuple[str, ...], single_bare: bool) -> str:
+    return ids[0] if single_bare and len(ids) == 1 else "[" + ", ".join(ids) + "]"
+
+
+def format_check(check: PeerCheck) -> str:
+    """The entry as one canonical line of its peer file (how the shipped files are written)."""
+    parts = [f"id: {check.id}", f"what: {_quoted(check.what)}"]
+    if check.covered_by:
+        parts.append(f"covered-by: {_rule_ids(check.covered_by, single_bare=False)}")
+    else:
+        parts.append(f"not-covered: {check.reason}")
+        if check.planned:
+            parts.append(f"rule: {_rule_ids(check.planned, single_bare=True)}")
+    if check.note:
+        parts.append(f"note: {_quoted(check.note)}")
+    return "  - {" + ", ".join(parts) + "}"
+
+
 def load_catalogue(directory: str | Path) -> list[Peer]:
     """Every ``*.yaml`` peer file of ``directory``, in file-name order; one file per peer."""
     folder = Path(directory)
