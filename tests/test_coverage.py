@@ -128,7 +128,7 @@ HEADER = "peer: polaris\nname: Polaris\nsource: https://example.invalid/polaris\
      "check 'a' needs exactly one of 'covered-by' and 'not-covered'"),
     ('  - {id: a, what: "w", not-covered: because}\n', 5,
      "unknown reason 'because' (one of: needs-live-cluster, needs-external-data, planned, declined, "
-     "not-security, obsolete, out-of-scope, peer-specific)"),
+     "not-security, obsolete, out-of-scope, peer-specific, manual)"),
     ('  - {id: a, what: "w", not-covered: planned}\n', 5,
      "planned check 'a' needs 'rule': the kspm-lint rule id it should become"),
     ('  - {id: a, what: "w", not-covered: obsolete, rule: x}\n', 5, "'rule' is only for planned checks"),

@@ -34,6 +34,7 @@ REASONS: dict[str, str] = {
     "obsolete": "checks an API, flag or tool that Kubernetes or the peer has removed or deprecated",
     "out-of-scope": "specific to a cloud provider or a product, or an image scanner's job",
     "peer-specific": "checks the peer's own configuration",
+    "manual": "a review item the peer lists for a person; the peer checks nothing automatically",
 }
 NOT_DECIDABLE = ("needs-live-cluster", "needs-external-data")
 _KEYS = {"id", "what", "covered-by", "not-covered", "rule", "note"}
