@@ -132,9 +132,11 @@ HEADER = "peer: polaris\nname: Polaris\nsource: https://example.invalid/polaris\
     ('  - {id: a, what: "w", not-covered: planned}\n', 5,
      "planned check 'a' needs 'rule': the kspm-lint rule id it should become"),
     ('  - {id: a, what: "w", not-covered: obsolete, rule: x}\n', 5, "'rule' is only for planned checks"),
+    ('  - {id: a, what: "w", covered-by: [x], gap: "g"}\n', 5,
+     "'gap' is only for planned checks; a covered check has none"),
     ('  - {id: a, what: "w", covered-by: [Not_A_Rule]}\n', 5, "'covered-by' must be a list of kspm-lint rule ids"),
     ('  - {id: a, what: "w", covered-by: [x], colour: red}\n', 5,
-     "unknown key 'colour' (known: covered-by, id, not-covered, note, rule, what)"),
+     "unknown key 'colour' (known: covered-by, gap, id, not-covered, note, rule, what)"),
     ('  - {id: a, what: "", covered-by: [x]}\n', 5, "'what' must be a one-line description of at most 100 characters"),
     ('  - {id: a, what: "w", covered-by: [x]}\n  - {id: b, what: "w", covered-by: [x]}\n'
      '  - {id: a, what: "w", covered-by: [zz]}\n', 7, "check 'a' is listed twice (first on line 5)"),

@@ -142,7 +142,8 @@ def sync(peers: Iterable[Peer], rules: dict[str, Rule]) -> tuple[dict[str, str],
                                f"form: mark it covered-by {', '.join(extra)} by hand")
                 continue
             note = check.note if check.covered_by else ""
-            new = replace(check, covered_by=check.covered_by + tuple(extra), reason=None, planned=(), note=note)
+            new = replace(check, covered_by=check.covered_by + tuple(extra), reason=None, planned=(), note=note,
+                          gap="")
             lines[check.line - 1] = format_check(new)
             changed = True
             changes.append(f"{peer.path}:{check.line}: {check.id} is now covered-by {', '.join(new.covered_by)}")
@@ -194,6 +195,8 @@ def _disposition(check: PeerCheck) -> str:
         text = "not covered: planned as " + ", ".join(f"`{r}`" for r in check.planned)
     else:
         text = f"not covered: {check.reason}"
+    if check.gap:
+        text += f" (gap: {check.gap})"
     return f"{text} ({check.note})" if check.note else text
 
 

@@ -13,7 +13,9 @@ Polaris, Kubescape) with a one-line description and what kspm-lint does about it
 
 A check is either ``covered-by`` kspm-lint rules (which must list it in their
 ``equivalents``; see ``kspm_lint.report.coverage``) or ``not-covered`` for one of the
-fixed ``REASONS``. A ``planned`` check names the rule (or rules) it should become.
+fixed ``REASONS``. A ``planned`` check names the rule (or rules) it should become, and
+``gap`` says what that rule must do beyond its current description before it covers the
+check (such checks are never adopted automatically).
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ REASONS: dict[str, str] = {
     "manual": "a review item the peer lists for a person; the peer checks nothing automatically",
 }
 NOT_DECIDABLE = ("needs-live-cluster", "needs-external-data")
-_KEYS = {"id", "what", "covered-by", "not-covered", "rule", "note"}
+_KEYS = {"id", "what", "covered-by", "not-covered", "rule", "gap", "note"}
 MAX_WHAT = 100
 
 
@@ -58,6 +60,7 @@ class PeerCheck:
     planned: tuple[str, ...]         # the rule ids a planned check should become
     note: str
     line: int                        # where the entry is written in its peer file
+    gap: str = ""                    # what the planned rule still lacks to cover the check
 
 
 @dataclass(frozen=True)
@@ -127,17 +130,20 @@ def _check(entry: Any, line: int, fail: Any) -> PeerCheck:
         raise fail("'id' must be the peer's check id")
     if not isinstance(what, str) or not what.strip() or len(what) > MAX_WHAT:
         raise fail(f"'what' must be a one-line description of at most {MAX_WHAT} characters", "what")
-    note = entry.get("note", "")
+    note, gap = entry.get("note", ""), entry.get("gap", "")
     if not isinstance(note, str):
         raise fail("'note' must be text", "note")
+    if not isinstance(gap, str):
+        raise fail("'gap' must be text", "gap")
     if ("covered-by" in entry) == ("not-covered" in entry):
         raise fail(f"check '{check_id}' needs exactly one of 'covered-by' and 'not-covered'")
     if "covered-by" in entry:
         rules = _ids(entry["covered-by"])
         if rules is None:
             raise fail("'covered-by' must be a list of kspm-lint rule ids", "covered-by")
-        if "rule" in entry:
-            raise fail("'rule' names the rule a planned check should become; a covered check has none", "rule")
+        for key in ("rule", "gap"):
+            if key in entry:
+                raise fail(f"'{key}' is only for planned checks; a covered check has none", key)
         return PeerCheck(check_id, what.strip(), rules, None, (), note, line)
     reason = entry["not-covered"]
     if reason not in REASONS:
@@ -147,9 +153,11 @@ def _check(entry: Any, line: int, fail: Any) -> PeerCheck:
         planned = _ids(entry.get("rule")) or ()
         if not planned:
             raise fail(f"planned check '{check_id}' needs 'rule': the kspm-lint rule id it should become", "rule")
-    elif "rule" in entry:
-        raise fail("'rule' is only for planned checks", "rule")
-    return PeerCheck(check_id, what.strip(), (), reason, planned, note, line)
+    else:
+        for key in ("rule", "gap"):
+            if key in entry:
+                raise fail(f"'{key}' is only for planned checks", key)
+    return PeerCheck(check_id, what.strip(), (), reason, planned, note, line, gap)
 
 
 def _quoted(text: str) -> str:
@@ -169,6 +177,8 @@ def format_check(check: PeerCheck) -> str:
         parts.append(f"not-covered: {check.reason}")
         if check.planned:
             parts.append(f"rule: {_rule_ids(check.planned, single_bare=True)}")
+        if check.gap:
+            parts.append(f"gap: {_quoted(check.gap)}")
     if check.note:
         parts.append(f"note: {_quoted(check.note)}")
     return "  - {" + ", ".join(parts) + "}"
