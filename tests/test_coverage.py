@@ -8,7 +8,17 @@ from pathlib import Path
 import pytest
 
 from kspm_lint.engine.catalog import load_rules
-from kspm_lint.report.coverage import DEFAULT_PEERS, Totals, build, cross_check, main, render, sync, totals
+from kspm_lint.report.coverage import (
+    DEFAULT_PEERS,
+    Totals,
+    adopt,
+    build,
+    cross_check,
+    main,
+    render,
+    sync,
+    totals,
+)
 from kspm_lint.report.peer_catalogue import CatalogueError, format_check, load_catalogue, load_peer
 from tests.conftest import ROOT
 
@@ -260,3 +270,59 @@ def test_sync_leaves_an_entry_it_cannot_rewrite_safely_to_a_person(tmp_path):
     assert texts == {}
     assert changes == [f"{path}:5: CKV_K8S_26 is not written in the canonical one-line form: "
                        f"mark it covered-by host-port by hand"]
+
+
+def _rule_file(folder: Path, rule_id: str, equivalents: str) -> Path:
+    return _write(folder, f"{rule_id}.yaml", f"""\
+id: {rule_id}
+title: A custom rule
+severity: low
+category: workload-hardening
+description: Test rule.
+remediation: Nothing.
+{equivalents}check:
+  python: privileged_container
+""")
+
+
+def test_adopt_planned_writes_each_plan_into_the_rule_that_now_exists(tmp_path):
+    rules_dir = tmp_path / "rules"
+    flow = _rule_file(rules_dir, "flow-rule", "equivalents:\n  checkov: [CKV_K8S_99]  # why\n")
+    block = _rule_file(rules_dir, "block-rule", "equivalents:\n  polaris: [x]\n  checkov:\n    - CKV_K8S_98\n\n")
+    bare = _rule_file(rules_dir, "bare-rule", "")
+    peer = _write(tmp_path / "peers", "checkov.yaml", HEADER.replace("polaris", "checkov") + """\
+  - {id: CKV_K8S_99, what: "a", covered-by: [flow-rule]}
+  - {id: CKV_K8S_98, what: "b", covered-by: [block-rule]}
+  - {id: CKV_K8S_1, what: "c", not-covered: planned, rule: flow-rule}
+  - {id: CKV_K8S_2, what: "d", not-covered: planned, rule: block-rule, note: "kept"}
+  - {id: CKV_K8S_3, what: "e", not-covered: planned, rule: [bare-rule, flow-rule]}
+  - {id: CKV_K8S_4, what: "f", not-covered: planned, rule: flow-rule, gap: "must also do g"}
+  - {id: CKV_K8S_5, what: "g", not-covered: planned, rule: [flow-rule, not-built-yet]}
+""")
+
+    def custom_rules():
+        every = load_rules([str(rules_dir)])
+        return {r: every[r] for r in ("flow-rule", "block-rule", "bare-rule")}
+
+    texts, changes = adopt(load_catalogue(tmp_path / "peers"), custom_rules())
+    assert changes == [
+        f"{peer}:7: CKV_K8S_1 is now covered-by flow-rule (added to {flow})",
+        f"{peer}:8: CKV_K8S_2 is now covered-by block-rule (added to {block})",
+        f"{peer}:9: CKV_K8S_3 is now covered-by bare-rule, flow-rule (added to {bare}, {flow})",
+        f"{peer}:10: CKV_K8S_4 is planned as flow-rule, which exists, but has a gap (must also do g): decide by hand",
+    ]
+    assert texts[str(flow)].split("\n")[6:8] == ["equivalents:", "  checkov: [CKV_K8S_99, CKV_K8S_1, CKV_K8S_3]  # why"]
+    assert texts[str(block)].split("\n")[6:11] == ["equivalents:", "  polaris: [x]", "  checkov:", "    - CKV_K8S_98",
+                                                   "    - CKV_K8S_2"]
+    assert texts[str(bare)].split("\n")[6:9] == ["equivalents:", "  checkov: [CKV_K8S_3]", "check:"]
+    assert texts[str(peer)].split("\n")[6:11] == [
+        '  - {id: CKV_K8S_1, what: "c", covered-by: [flow-rule]}',
+        '  - {id: CKV_K8S_2, what: "d", covered-by: [block-rule], note: "kept"}',
+        '  - {id: CKV_K8S_3, what: "e", covered-by: [bare-rule, flow-rule]}',
+        '  - {id: CKV_K8S_4, what: "f", not-covered: planned, rule: flow-rule, gap: "must also do g"}',
+        '  - {id: CKV_K8S_5, what: "g", not-covered: planned, rule: [flow-rule, not-built-yet]}',
+    ]
+    for path, text in texts.items():
+        Path(path).write_text(text, encoding="utf-8")
+    left = cross_check(load_catalogue(tmp_path / "peers"), custom_rules())
+    assert [(p.file, p.line) for p in left] == [(str(peer), 10), (str(peer), 11)]

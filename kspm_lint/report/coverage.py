@@ -8,7 +8,9 @@ disagreement is reported (file, line, what to do) and nothing is written.
 
 Regenerate with: ``python -m kspm_lint.report.coverage docs/coverage.md``
 (``--check`` only verifies that the file is current; ``--sync`` first marks the checks
-that rules newly list in their equivalents as covered by them, in the peer files).
+that rules newly list in their equivalents as covered by them, in the peer files;
+``--adopt-planned`` first writes each planned check whose rule now exists into that
+rule's equivalents and marks it covered. Both print every change for review.)
 """
 
 from __future__ import annotations
@@ -152,6 +154,98 @@ def sync(peers: Iterable[Peer], rules: dict[str, Rule]) -> tuple[dict[str, str],
     return texts, changes
 
 
+def _add_equivalents(text: str, key: str, ids: list[str]) -> str | None:
+    """``text`` (a rule file) with ``ids`` added under ``equivalents: key``; None when the
+    block is written in a form this line editor does not know (then a person edits it)."""
+    lines = text.split("\n")
+    start = next((i for i, line in enumerate(lines) if line.rstrip() == "equivalents:"), None)
+    if start is None:
+        if any(line.startswith("equivalents:") for line in lines):
+            return None  # a flow mapping on one line
+        at = next((i for i, line in enumerate(lines) if line.startswith(("parameters:", "check:"))), None)
+        if at is None:
+            return None
+        lines[at:at] = ["equivalents:", f"  {key}: [{', '.join(ids)}]"]
+        return "\n".join(lines)
+    end = start + 1
+    while end < len(lines) and (lines[end].startswith(" ") or not lines[end].strip()):
+        end += 1
+    while end > start + 1 and not lines[end - 1].strip():
+        end -= 1
+    for i in range(start + 1, end):
+        if not lines[i].startswith(f"  {key}:"):
+            continue
+        value, hash_, comment = lines[i][len(key) + 3:].partition("#")
+        value = value.strip()
+        if value.startswith("[") and value.endswith("]"):
+            items = [v.strip() for v in value[1:-1].split(",") if v.strip()] + ids
+        elif value and not value.startswith(("{", "[", "-", '"', "'")):
+            items = [value, *ids]
+        elif not value:
+            last = i
+            while last + 1 < end and lines[last + 1].startswith("    - "):
+                last += 1
+            if last == i:
+                return None
+            lines[last + 1:last + 1] = [f"    - {check_id}" for check_id in ids]
+            return "\n".join(lines)
+        else:
+            return None
+        suffix = f"  {hash_}{comment}" if hash_ else ""
+        lines[i] = f"  {key}: [{', '.join(items)}]{suffix}"
+        return "\n".join(lines)
+    lines[end:end] = [f"  {key}: [{', '.join(ids)}]"]
+    return "\n".join(lines)
+
+
+def adopt(peers: Iterable[Peer], rules: dict[str, Rule]) -> tuple[dict[str, str], list[str]]:
+    """Planned checks whose rules all exist now: add the check to each rule's
+    equivalents and mark it covered-by them. A check with a ``gap`` is left alone (the
+    rule does not do that part yet), and so is a file this line editor cannot edit
+    safely; both are reported. Returns the new text of each changed file (rule files and
+    peer files) and one line per change, for a person to review before committing.
+    """
+    texts: dict[str, str] = {}
+    changes: list[str] = []
+
+    def current(path: str) -> str:
+        return texts[path] if path in texts else Path(path).read_text(encoding="utf-8")
+
+    for peer in peers:
+        for check in peer.checks:
+            if not check.planned or not all(r in rules for r in check.planned):
+                continue
+            where = f"{peer.path}:{check.line}: {check.id}"
+            if check.gap:
+                changes.append(f"{where} is planned as {', '.join(check.planned)}, which exists, but has a gap "
+                               f"({check.gap}): decide by hand")
+                continue
+            lines = current(peer.path).split("\n")
+            if lines[check.line - 1] != format_check(check):
+                changes.append(f"{where} is not written in the canonical one-line form: adopt it by hand")
+                continue
+            edited: dict[str, str] = {}
+            for rule_id in check.planned:
+                rule = rules[rule_id]
+                if check.id in listed(rule, peer.key):
+                    continue
+                new_text = _add_equivalents(current(rule.source), peer.key, [check.id])
+                if new_text is None:
+                    break
+                edited[rule.source] = new_text
+            else:
+                texts.update(edited)
+                new = replace(check, covered_by=check.planned, reason=None, planned=(), gap="")
+                lines[check.line - 1] = format_check(new)
+                texts[peer.path] = "\n".join(lines)
+                changes.append(f"{where} is now covered-by {', '.join(check.planned)} "
+                               f"(added to {', '.join(sorted(edited)) or 'no rule file'})")
+                continue
+            changes.append(f"{where}: the equivalents of {rule_id} are not in a form this tool edits: "
+                           f"add {peer.key}: {check.id} there by hand")
+    return texts, changes
+
+
 @dataclass(frozen=True)
 class Totals:
     checks: int
@@ -272,10 +366,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="only verify that OUTPUT is current")
     parser.add_argument("--sync", action="store_true",
                         help="first mark the checks the rules now claim as covered-by them in the peer files")
+    parser.add_argument("--adopt-planned", action="store_true",
+                        help="first add each planned check whose rule now exists to that rule's equivalents "
+                             "and mark it covered (review the printed changes)")
     args = parser.parse_args(argv)
     try:
-        if args.sync:
-            texts, changes = sync(load_catalogue(args.peers), load_rules())
+        steps = ([sync] if args.sync else []) + ([adopt] if args.adopt_planned else [])
+        for step in steps:
+            texts, changes = step(load_catalogue(args.peers), load_rules())
             for path, new_text in texts.items():
                 Path(path).write_text(new_text, encoding="utf-8")
             for change in changes:
