@@ -289,10 +289,13 @@ def test_adopt_planned_writes_each_plan_into_the_rule_that_now_exists(tmp_path):
     rules_dir = tmp_path / "rules"
     flow = _rule_file(rules_dir, "flow-rule", "equivalents:\n  checkov: [CKV_K8S_99]  # why\n")
     block = _rule_file(rules_dir, "block-rule", "equivalents:\n  polaris: [x]\n  checkov:\n    - CKV_K8S_98\n\n")
+    flush = _rule_file(rules_dir, "flush-rule", "equivalents:\n  checkov:\n  - CKV_K8S_97\n  polaris: [y]\n")
     bare = _rule_file(rules_dir, "bare-rule", "")
     peer = _write(tmp_path / "peers", "checkov.yaml", HEADER.replace("polaris", "checkov") + """\
   - {id: CKV_K8S_99, what: "a", covered-by: [flow-rule]}
   - {id: CKV_K8S_98, what: "b", covered-by: [block-rule]}
+  - {id: CKV_K8S_97, what: "h", covered-by: [flush-rule]}
+  - {id: CKV_K8S_6, what: "i", not-covered: planned, rule: flush-rule}
   - {id: CKV_K8S_1, what: "c", not-covered: planned, rule: flow-rule}
   - {id: CKV_K8S_2, what: "d", not-covered: planned, rule: block-rule, note: "kept"}
   - {id: CKV_K8S_3, what: "e", not-covered: planned, rule: [bare-rule, flow-rule]}
@@ -302,20 +305,23 @@ def test_adopt_planned_writes_each_plan_into_the_rule_that_now_exists(tmp_path):
 
     def custom_rules():
         every = load_rules([str(rules_dir)])
-        return {r: every[r] for r in ("flow-rule", "block-rule", "bare-rule")}
+        return {r: every[r] for r in ("flow-rule", "block-rule", "flush-rule", "bare-rule")}
 
     texts, changes = adopt(load_catalogue(tmp_path / "peers"), custom_rules())
     assert changes == [
-        f"{peer}:7: CKV_K8S_1 is now covered-by flow-rule (added to {flow})",
-        f"{peer}:8: CKV_K8S_2 is now covered-by block-rule (added to {block})",
-        f"{peer}:9: CKV_K8S_3 is now covered-by bare-rule, flow-rule (added to {bare}, {flow})",
-        f"{peer}:10: CKV_K8S_4 is planned as flow-rule, which exists, but has a gap (must also do g): decide by hand",
+        f"{peer}:8: CKV_K8S_6 is now covered-by flush-rule (added to {flush})",
+        f"{peer}:9: CKV_K8S_1 is now covered-by flow-rule (added to {flow})",
+        f"{peer}:10: CKV_K8S_2 is now covered-by block-rule (added to {block})",
+        f"{peer}:11: CKV_K8S_3 is now covered-by bare-rule, flow-rule (added to {bare}, {flow})",
+        f"{peer}:12: CKV_K8S_4 is planned as flow-rule, which exists, but has a gap (must also do g): decide by hand",
     ]
+    assert texts[str(flush)].split("\n")[6:11] == ["equivalents:", "  checkov:", "  - CKV_K8S_97", "  - CKV_K8S_6",
+                                                   "  polaris: [y]"]
     assert texts[str(flow)].split("\n")[6:8] == ["equivalents:", "  checkov: [CKV_K8S_99, CKV_K8S_1, CKV_K8S_3]  # why"]
     assert texts[str(block)].split("\n")[6:11] == ["equivalents:", "  polaris: [x]", "  checkov:", "    - CKV_K8S_98",
                                                    "    - CKV_K8S_2"]
     assert texts[str(bare)].split("\n")[6:9] == ["equivalents:", "  checkov: [CKV_K8S_3]", "check:"]
-    assert texts[str(peer)].split("\n")[6:11] == [
+    assert texts[str(peer)].split("\n")[8:13] == [
         '  - {id: CKV_K8S_1, what: "c", covered-by: [flow-rule]}',
         '  - {id: CKV_K8S_2, what: "d", covered-by: [block-rule], note: "kept"}',
         '  - {id: CKV_K8S_3, what: "e", covered-by: [bare-rule, flow-rule]}',
@@ -325,4 +331,4 @@ def test_adopt_planned_writes_each_plan_into_the_rule_that_now_exists(tmp_path):
     for path, text in texts.items():
         Path(path).write_text(text, encoding="utf-8")
     left = cross_check(load_catalogue(tmp_path / "peers"), custom_rules())
-    assert [(p.file, p.line) for p in left] == [(str(peer), 10), (str(peer), 11)]
+    assert [(p.file, p.line) for p in left] == [(str(peer), 13)]  # the gap on line 12 is a known state
