@@ -332,3 +332,11 @@ def test_adopt_planned_writes_each_plan_into_the_rule_that_now_exists(tmp_path):
         Path(path).write_text(text, encoding="utf-8")
     left = cross_check(load_catalogue(tmp_path / "peers"), custom_rules())
     assert [(p.file, p.line) for p in left] == [(str(peer), 13)]  # the gap on line 12 is a known state
+
+
+def test_an_unknown_top_level_key_is_refused(tmp_path):
+    path = _write(tmp_path, "polaris.yaml", HEADER.replace("checks:\n", "version: 9\nchecks:\n")
+                  + '  - {id: a, what: "w", covered-by: [x]}\n')
+    with pytest.raises(CatalogueError) as caught:
+        load_peer(str(path))
+    assert str(caught.value) == f"{path}:4: unknown key 'version' (known: checks, name, peer, scope, source)"

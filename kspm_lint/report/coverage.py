@@ -346,9 +346,10 @@ def render(peers: Iterable[Peer]) -> str:
         checks = ", ".join(f"{peer.key} `{check.id}`" for peer, check in items)
         out.append(f"| `{rule_id}` | {checks} |")
     for peer in peers:
-        out += ["", f"<a id=\"{peer.key}\"></a>", "", f"## {peer.name}", "",
-                f"Source: <{peer.source}>", "",
-                "| check | what it looks at | kspm-lint |", "|---|---|---|"]
+        out += ["", f"<a id=\"{peer.key}\"></a>", "", f"## {peer.name}", "", f"Source: <{peer.source}>", ""]
+        if peer.scope:
+            out += [peer.scope, ""]
+        out += ["| check | what it looks at | kspm-lint |", "|---|---|---|"]
         for check in peer.checks:
             out.append(f"| `{_cell(check.id)}` | {_cell(check.what)} | {_cell(_disposition(check))} |")
     return "\n".join(out) + "\n"

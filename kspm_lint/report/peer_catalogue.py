@@ -6,6 +6,7 @@ Polaris, Kubescape) with a one-line description and what kspm-lint does about it
     peer: checkov                 # a key of EQUIVALENT_KEYS
     name: Checkov (Kubernetes framework)
     source: https://...           # where the ids were read, pinned to a commit
+    scope: Every check of ...     # optional: what the list includes
     checks:
       - {id: CKV_K8S_16, what: "Container runs privileged", covered-by: [privileged-container]}
       - {id: CKV_K8S_49, what: "...", not-covered: planned, rule: rbac-wildcard}
@@ -70,6 +71,7 @@ class Peer:
     source: str
     path: str
     checks: tuple[PeerCheck, ...]
+    scope: str = ""
 
     def find(self, check_id: str) -> PeerCheck | None:
         return next((c for c in self.checks if c.id == check_id), None)
@@ -105,6 +107,12 @@ def load_peer(path: str) -> Peer:
     if raw["peer"] not in EQUIVALENT_KEYS:
         raise fail(f"unknown peer '{raw['peer']}' (one of the rules' equivalents keys: "
                    f"{', '.join(EQUIVALENT_KEYS)})", "peer")
+    scope = raw.get("scope", "")
+    if not isinstance(scope, str):
+        raise fail("'scope' must be text", "scope")
+    unknown = sorted(set(raw) - {"peer", "name", "source", "scope", "checks"})
+    if unknown:
+        raise fail(f"unknown key '{unknown[0]}' (known: checks, name, peer, scope, source)", unknown[0])
     if not isinstance(raw["checks"], list) or not raw["checks"]:
         raise fail("'checks' must be a non-empty list", "checks")
     checks: list[PeerCheck] = []
@@ -116,7 +124,8 @@ def load_peer(path: str) -> Peer:
             raise fail(f"check '{check.id}' is listed twice (first on line {seen[check.id]})", "checks", index)
         seen[check.id] = line
         checks.append(check)
-    return Peer(key=raw["peer"], name=str(raw["name"]), source=str(raw["source"]), path=path, checks=tuple(checks))
+    return Peer(key=raw["peer"], name=str(raw["name"]), source=str(raw["source"]), path=path,
+                checks=tuple(checks), scope=scope.strip())
 
 
 def _check(entry: Any, line: int, fail: Any) -> PeerCheck:
