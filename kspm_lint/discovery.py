@@ -101,7 +101,8 @@ def discover(paths: Iterable[str], exclude: Iterable[str] = ()) -> Iterator[Targ
                 plain.extend((os.path.join(root, name), "") for name in sorted(files)
                              if name.endswith(MANIFEST_SUFFIXES))
         else:
-            plain.append((path, ""))
+            if not _inside_rendered_root(path, marked):
+                plain.append((path, ""))
     claims = [source.plan(marked[source.name], patterns) for source in DIRECTORY_SOURCES if marked[source.name]]
     consumed = set().union(*(claim.consumed for claim in claims))
     for path, display in plain:
@@ -114,6 +115,38 @@ def discover(paths: Iterable[str], exclude: Iterable[str] = ()) -> Iterator[Targ
             if target.display not in seen and not excluded(target.display, patterns):
                 seen.add(target.display)
                 yield target
+
+
+def _inside_rendered_root(path: str, marked: dict[str, list[str]]) -> bool:
+    """A file named on its own (pre-commit, --changed-since) that belongs to a chart or
+    an overlay: mark the root that renders it. True when the file is then not linted as
+    a manifest of its own (anything in a chart: templates are not YAML; the outermost
+    chart renders its subcharts). A file next to a kustomization stays a candidate: the
+    Kustomize plan leaves it plain unless a kustomization reads it."""
+    directory = os.path.dirname(os.path.abspath(path))
+    chart: str | None = None
+    nearest: dict[str, str] = {}
+    while True:
+        try:
+            names = set(os.listdir(directory))
+        except OSError:
+            names = set()
+        for source in DIRECTORY_SOURCES:
+            if source.markers & names:
+                if source.opaque:
+                    chart = directory  # keep going: the outermost chart wins
+                nearest.setdefault(source.name, directory)
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            break
+        directory = parent
+    for source in DIRECTORY_SOURCES:
+        root = chart if source.opaque else nearest.get(source.name)
+        if root is not None and source.name in nearest:
+            shown = os.path.relpath(root) if not os.path.relpath(root).startswith("..") else root
+            if shown not in marked[source.name]:
+                marked[source.name].append(shown)
+    return chart is not None
 
 
 def _marked(root: str, files: set[str], marked: dict[str, list[str]]) -> bool:
