@@ -37,15 +37,13 @@ class HelmSettings:
 
 def configure_sources(settings: Settings) -> None:
     """Give the rendering sources the run's options (before any worker forks)."""
-    from kspm_lint.helm.options import DEFAULT_RELEASE, HelmOptions
     from kspm_lint.sources.helm import HelmSource
 
     helm = sources.registered()["helm"]
     assert isinstance(helm, HelmSource)
     given = settings.helm
-    helm.configure(HelmOptions(values_files=tuple(os.path.abspath(v) for v in given.values),
-                               set_values=tuple(given.set_values), release=given.release or DEFAULT_RELEASE,
-                               namespace=given.namespace, kube_version=given.kube_version), given.value_sets)
+    helm.configure(tuple(os.path.abspath(v) for v in given.values), tuple(given.set_values), given.release,
+                   given.namespace, given.kube_version, given.value_sets)
 
 
 @dataclass
@@ -193,8 +191,7 @@ def run_linter(linter: Linter, paths: list[str], settings: Settings,
     run_inventory = Inventory(tuple(objects), complete=context.known or not linter.needs_inventory) \
         if collect else None
     if run_inventory is not None and linter.cross_object:
-        findings.extend(f for f in linter.lint_inventory(run_inventory)
-                        if (f.address.unit if f.address is not None else f.file) in reported)
+        findings.extend(linter.lint_inventory(run_inventory, reported))
     # Stale config ignores can only be judged when whole directories were linted.
     linter.suppress(suppressed_units, findings,
                     judge_config_ignores=bool(paths) and all(os.path.isdir(p) for p in paths))

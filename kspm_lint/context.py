@@ -10,6 +10,7 @@ reported on.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -64,5 +65,24 @@ def find_context(paths: list[str], targets: Iterable[Target], exclude: Iterable[
     # changed file would make a pre-commit run slow (rendered objects are linted when
     # their chart or overlay is).
     extra = tuple(t for t in discover([os.path.relpath(root)], exclude)
-                  if t.source == "file" and os.path.realpath(t.path) not in given)
+                  if t.source == "file" and os.path.realpath(t.path) not in given and _relates(t.path))
     return Context(root, extra)
+
+
+# The kinds relation rules read besides workloads: a context file that holds none of them
+# (most files of a repository: its workloads) cannot complete a relation of the files
+# linted, and is not parsed.
+_RELATION_KINDS = re.compile(
+    r"""^\s*"?kind"?\s*:\s*"?(Role|ClusterRole|RoleBinding|ClusterRoleBinding|ServiceAccount|NetworkPolicy|"""
+    r"""Namespace|Service|Ingress|HTTPRoute|GRPCRoute|TLSRoute|ClusterPolicy|Policy|ClusterImagePolicy|"""
+    r"""List)\b""", re.MULTILINE)
+_SCAN_BYTES = 4 * 1024 * 1024
+
+
+def _relates(path: str) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(_SCAN_BYTES)
+    except OSError:
+        return False
+    return _RELATION_KINDS.search(head.decode("utf-8", "replace")) is not None

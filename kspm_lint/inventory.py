@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from array import array
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -138,6 +139,9 @@ def inventory_object(obj: SourceObject) -> InventoryObject:
     return InventoryObject(obj.ref, resource.data, obj.address, resource.file.path, _index=index)
 
 
+_KEPT_FILES = 64
+
+
 @dataclass(frozen=True)
 class Inventory:
     """All objects of a run, in the order a single-process run reads them.
@@ -148,17 +152,27 @@ class Inventory:
 
     objects: tuple[InventoryObject, ...]
     complete: bool = True
-    _documents: dict[str, list[Document]] = field(default_factory=dict, repr=False, compare=False)
+    _documents: OrderedDict[str, list[Document]] = field(default_factory=OrderedDict, repr=False, compare=False)
 
     def locate(self, obj: InventoryObject, path: Path) -> Location:
-        """``obj.locate(path)``, parsing each file of the run at most once."""
-        obj.indexed(self._read)
+        """``obj.locate(path)``, reading a plain file's nodes again (the last few files
+        read are kept) and locating that one path, without indexing the object."""
+        if obj.spans is None and obj._index is None:
+            documents = self._read(obj.address.unit)
+            number = obj.address.document
+            if 0 <= number < len(documents) and documents[number].data is not None:
+                return Location(obj.file, documents[number].locate(obj.address.base + path))
         return obj.locate(path)
 
     def _read(self, path: str) -> list[Document]:
-        documents = self._documents.get(path)
+        cache = self._documents
+        documents = cache.get(path)
         if documents is None:
-            documents = self._documents[path] = _parse_documents(path)
+            documents = cache[path] = _parse_documents(path)
+            if len(cache) > _KEPT_FILES:
+                cache.popitem(last=False)
+        else:
+            cache.move_to_end(path)
         return documents
 
     def of_kind(self, *kinds: str) -> list[InventoryObject]:

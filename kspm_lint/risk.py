@@ -118,13 +118,21 @@ def _secret_use(pod: dict[str, Any]) -> list[str]:
 
 def _exposure(inventory: Inventory) -> dict[ObjectAddress, list[str]]:
     """Workload address -> how it is reachable from outside the cluster."""
-    services: dict[tuple[str, str], InventoryObject] = {}
-    for service in inventory.of_kind("Service"):
-        services[(service.ref.namespace, service.ref.name)] = service
     routed: dict[tuple[str, str], list[str]] = {}
     for route in inventory.of_kind("Ingress", "HTTPRoute", "GRPCRoute", "TLSRoute"):
         for name in _backend_services(route):
             routed.setdefault((route.ref.namespace, name), []).append(f"{route.ref.kind} '{route.ref.name}'")
+    # Only Services that reach outside matter; each is indexed by one pair of its
+    # selector, so a workload meets only the Services that could select it.
+    candidates: dict[tuple[str, str, Any], list[tuple[InventoryObject, dict[str, Any]]]] = {}
+    for service in inventory.of_kind("Service"):
+        spec = _mapping(service.data.get("spec"))
+        selector = _mapping(spec.get("selector"))
+        key = (service.ref.namespace, service.ref.name)
+        if not selector or (spec.get("type", "ClusterIP") not in EXPOSING_SERVICE_TYPES and key not in routed):
+            continue
+        label, value = next(iter(selector.items()))
+        candidates.setdefault((service.ref.namespace, label, str(value)), []).append((service, spec))
     found: dict[ObjectAddress, list[str]] = {}
     for workload in inventory.objects:
         template = pod_template(workload)
@@ -132,17 +140,16 @@ def _exposure(inventory: Inventory) -> dict[ObjectAddress, list[str]]:
             continue
         labels, pod = template
         reasons: list[str] = []
-        for (namespace, name), service in services.items():
-            if namespace != workload.ref.namespace:
-                continue
-            spec = _mapping(service.data.get("spec"))
-            if not _selects(_mapping(spec.get("selector")), labels):
-                continue
-            kind = spec.get("type", "ClusterIP")
-            if kind in EXPOSING_SERVICE_TYPES:
-                reasons.append(f"exposed by Service '{name}' ({kind})")
-            for route in routed.get((namespace, name), []):
-                reasons.append(f"reachable through {route} -> Service '{name}'")
+        namespace = workload.ref.namespace
+        for label, value in labels.items():
+            for service, spec in candidates.get((namespace, label, str(value)), []):
+                if not _selects(_mapping(spec.get("selector")), labels):
+                    continue
+                name, kind = service.ref.name, spec.get("type", "ClusterIP")
+                if kind in EXPOSING_SERVICE_TYPES:
+                    reasons.append(f"exposed by Service '{name}' ({kind})")
+                for route in routed.get((namespace, name), []):
+                    reasons.append(f"reachable through {route} -> Service '{name}'")
         if pod.get("hostNetwork") is True:
             reasons.append("on the node's network (hostNetwork)")
         if reasons:

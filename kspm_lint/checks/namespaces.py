@@ -73,7 +73,7 @@ def _pss_rules() -> tuple[tuple[str, str, str, Any, dict[str, Any]], ...]:
     from kspm_lint.engine.catalog import load_rules
 
     found = []
-    for rule in sorted(load_rules().values(), key=lambda r: r.id):
+    for rule in sorted(load_rules(bind=False).values(), key=lambda r: r.id):
         level = rule.pss_level
         if level in ("baseline", "restricted") and rule.evaluate is not None:
             control = str(rule.frameworks["pss"].get("control", rule.id))

@@ -7,7 +7,7 @@ import importlib
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path as FsPath
 from typing import Any
 
@@ -268,21 +268,35 @@ def rule_files(directory: str | os.PathLike) -> list[str]:
     return sorted(str(p) for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
 
 
-def load_rules(extra_dirs: Iterable[str] = (), templates: TemplateSet | None = None) -> dict[str, Rule]:
+_loaded: dict[tuple[str, float], Rule] = {}  # (path, mtime) -> a shipped rule, as read with the shipped templates
+
+
+def load_rules(extra_dirs: Iterable[str] = (), templates: TemplateSet | None = None,
+               bind: bool = True) -> dict[str, Rule]:
     """Built-in rules plus users' rule directories; a duplicate id is an error.
 
     The loaded rules' fixes are bound in ``fix.generators.GENERATORS`` (by rule id,
-    replacing those of an earlier load), where the fix code finds them."""
+    replacing those of an earlier load), where the fix code finds them; ``bind=False``
+    (a check that reads the shipped rules) leaves that binding alone. The shipped rule
+    files are read once per process (they do not change while it runs)."""
+    shipped_templates = templates is None
     templates = templates if templates is not None else builtin_templates()
     rules: dict[str, Rule] = {}
-    directories: list[str | os.PathLike] = [builtin_rules_dir(), *extra_dirs]
+    builtin = builtin_rules_dir()
+    directories: list[str | os.PathLike] = [builtin, *extra_dirs]
     for directory in directories:
         for path in rule_files(directory):
-            rule = load_rule_file(path, templates)
+            if directory is builtin and shipped_templates:
+                key = (path, os.path.getmtime(path))
+                rule = _loaded.get(key) or _loaded.setdefault(key, load_rule_file(path, templates))
+                rule = replace(rule)  # callers may change their copy (severity overrides)
+            else:
+                rule = load_rule_file(path, templates)
             if rule.id in rules:
                 raise RuleError(path, 1, f"rule id '{rule.id}' is already defined in {rules[rule.id].source}")
             rules[rule.id] = rule
-    GENERATORS.bind({rule.id: rule.fixer for rule in rules.values() if rule.fixer is not None})
+    if bind:
+        GENERATORS.bind({rule.id: rule.fixer for rule in rules.values() if rule.fixer is not None})
     return rules
 
 

@@ -40,6 +40,7 @@ class CrossViolation:
     elsewhere: tuple[tuple[InventoryObject, Path, str], ...] = ()
 
 
+MAX_RELATED = 10  # related locations a run-wide finding shows (a namespace of 500 workloads: the first 10)
 RunWideCheck = Callable[[Inventory, dict[str, Any]], Iterable[CrossViolation]]
 
 
@@ -169,9 +170,10 @@ class Linter:
 
     # --- phase 2 ------------------------------------------------------------------
 
-    def lint_inventory(self, inventory: Inventory) -> list[Finding]:
+    def lint_inventory(self, inventory: Inventory, reported: set[str] | None = None) -> list[Finding]:
         """The run-wide checks over every object of the run (``not_evaluated`` lists the
-        ones that could not judge a partial run)."""
+        ones that could not judge a partial run). With ``reported``, only findings on
+        objects of those units are made (a partial run reports on the files given)."""
         found: list[Finding] = []
         self.not_evaluated = []
         for rule in self.cross_object:
@@ -191,11 +193,14 @@ class Linter:
                 continue
             for result in results:
                 obj, violation = result.obj, result.violation
+                if reported is not None and obj.address.unit not in reported:
+                    continue
                 locate = partial(inventory.locate, obj)
                 where = locate(violation.at if violation.at is not None else violation.path)
                 path = obj.address.base + violation.path
-                related = _related(locate, violation.related) + tuple(
-                    _place(inventory.locate(other, other_path), what) for other, other_path, what in result.elsewhere)
+                related = _related(locate, violation.related[:MAX_RELATED]) + tuple(
+                    _place(inventory.locate(other, other_path), what)
+                    for other, other_path, what in result.elsewhere[:MAX_RELATED])
                 named = named_path(obj.data, violation.path)
                 found.append(Finding(
                     rule=rule.id, severity=self.severity(rule.id), message=violation.message,

@@ -23,12 +23,23 @@ class HelmSource:
     opaque = True
 
     def __init__(self) -> None:
-        self.options: HelmOptions | None = None
+        self.flags: tuple = ((), (), None, None, None)
         self.value_sets: dict[str, list[tuple[str, ...]]] = {}  # chart dir (real path) -> values files
 
-    def configure(self, options: HelmOptions, value_sets: dict[str, list[tuple[str, ...]]]) -> None:
-        self.options = options
+    def configure(self, values: tuple[str, ...], set_values: tuple[str, ...], release: str | None,
+                  namespace: str | None, kube_version: str | None,
+                  value_sets: dict[str, list[tuple[str, ...]]]) -> None:
+        """The run's ``helm template`` flags (kept plain: the Helm package is imported
+        only when a chart is rendered)."""
+        self.flags = (values, set_values, release, namespace, kube_version)
         self.value_sets = {os.path.realpath(chart): sets for chart, sets in value_sets.items()}
+
+    def options(self) -> HelmOptions:
+        from kspm_lint.helm.options import DEFAULT_RELEASE, HelmOptions
+
+        values, set_values, release, namespace, kube_version = self.flags
+        return HelmOptions(values_files=values, set_values=set_values, release=release or DEFAULT_RELEASE,
+                           namespace=namespace, kube_version=kube_version)
 
     def owns_directory(self, path: str) -> bool:
         return os.path.isfile(os.path.join(path, "Chart.yaml"))
@@ -42,9 +53,9 @@ class HelmSource:
         return Claim(targets)
 
     def load(self, target: Target) -> LoadedUnit:
-        from kspm_lint.helm import HelmOptions, render_chart
+        from kspm_lint.helm import render_chart
 
-        options = self.options or HelmOptions()
+        options = self.options()
         sets = self.value_sets.get(os.path.realpath(target.path))
         if sets:
             chart_files = tuple(os.path.join(target.path, f) for f in sets[int(target.variant or 0)])

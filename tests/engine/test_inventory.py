@@ -148,7 +148,8 @@ def test_a_partial_run_loads_the_repository_as_context_and_reports_only_the_give
     assert [(f.file, f.span.line, f.related[0].file) for f in links] == [("pod-001.yaml", 8, "sa-001.yaml")]
     assert {f.file for f in run.report.findings} == {"pod-001.yaml"}
     assert run.report.files == 1 and run.report.resources == 1
-    assert run.inventory is not None and run.inventory.complete and len(run.inventory) == 6
+    # The context holds the files that can complete a relation (the accounts), not other pods.
+    assert run.inventory is not None and run.inventory.complete and len(run.inventory) == 4
     # The account's file alone: the relation is judged, but reported on the pod's file only.
     assert not [f for f in _run(["sa-001.yaml"], parallel=False).report.findings if f.rule == "pod-account-link"]
 
