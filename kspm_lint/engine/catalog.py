@@ -7,7 +7,7 @@ import importlib
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path as FsPath
 from typing import Any
 
@@ -15,7 +15,7 @@ from kspm_lint.engine.context import CheckContext, CheckFunction, CheckTemplate,
 from kspm_lint.engine.parameters import Parameter, ParameterError, inferred_schema, resolve
 from kspm_lint.findings import Severity
 from kspm_lint.fix.generators import GENERATORS, NAMED, FixBinding, OpsFix
-from kspm_lint.parsing.document import Document
+from kspm_lint.parsing.document import Document, ParsedFile
 
 RULE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 CATEGORIES = ("pod-security", "workload-hardening", "supply-chain", "secrets", "rbac", "network", "admission",
@@ -106,9 +106,8 @@ def _line(document: Document | None, path: tuple) -> int:
 
 def load_rule_file(path: str, templates: TemplateSet) -> Rule:
     from kspm_lint.engine.declarative import DeclarativeError, compile_check
-    from kspm_lint.parsing.loader import parse_file
 
-    parsed = parse_file(path)
+    parsed = _parse_rule_file(path)
     if parsed.problems:
         problem = parsed.problems[0]
         raise RuleError(path, problem.span.line, problem.message)
@@ -268,7 +267,19 @@ def rule_files(directory: str | os.PathLike) -> list[str]:
     return sorted(str(p) for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
 
 
-_loaded: dict[tuple[str, float], Rule] = {}  # (path, mtime) -> a shipped rule, as read with the shipped templates
+_parsed: dict[tuple[str, float], ParsedFile] = {}  # (path, mtime) -> a rule file as parsed
+
+
+def _parse_rule_file(path: str) -> ParsedFile:
+    """Rule files are parsed once per process (the admission check reads the shipped
+    rules again); the rules are built anew each time (checks are looked up afresh)."""
+    from kspm_lint.parsing.loader import parse_file
+
+    key = (path, os.path.getmtime(path))
+    parsed = _parsed.get(key)
+    if parsed is None:
+        parsed = _parsed[key] = parse_file(path)
+    return parsed
 
 
 def load_rules(extra_dirs: Iterable[str] = (), templates: TemplateSet | None = None,
@@ -278,20 +289,13 @@ def load_rules(extra_dirs: Iterable[str] = (), templates: TemplateSet | None = N
     The loaded rules' fixes are bound in ``fix.generators.GENERATORS`` (by rule id,
     replacing those of an earlier load), where the fix code finds them; ``bind=False``
     (a check that reads the shipped rules) leaves that binding alone. The shipped rule
-    files are read once per process (they do not change while it runs)."""
-    shipped_templates = templates is None
+    files are parsed once per process."""
     templates = templates if templates is not None else builtin_templates()
     rules: dict[str, Rule] = {}
-    builtin = builtin_rules_dir()
-    directories: list[str | os.PathLike] = [builtin, *extra_dirs]
+    directories: list[str | os.PathLike] = [builtin_rules_dir(), *extra_dirs]
     for directory in directories:
         for path in rule_files(directory):
-            if directory is builtin and shipped_templates:
-                key = (path, os.path.getmtime(path))
-                rule = _loaded.get(key) or _loaded.setdefault(key, load_rule_file(path, templates))
-                rule = replace(rule)  # callers may change their copy (severity overrides)
-            else:
-                rule = load_rule_file(path, templates)
+            rule = load_rule_file(path, templates)
             if rule.id in rules:
                 raise RuleError(path, 1, f"rule id '{rule.id}' is already defined in {rules[rule.id].source}")
             rules[rule.id] = rule
