@@ -71,10 +71,15 @@ def test_try_repo_check_fails_then_fix_then_passes(tmp_path, source_snapshot, pr
     assert "apps/web.yaml" in output and "privilege-escalation" in output
     assert "yaml-syntax" not in output
 
-    # 2. The user's config selects rules through `args`; the fix flag stays in `entry`.
+    # Without a Helm engine in the hook's environment the chart is a clear render-failed
+    # finding (not a pass, not a YAML error), naming both ways to get one.
+    assert "render-failed" in output and "kspm-lint[helm]" in output
+
+    # 2. The user's config selects rules through `args`; the fix flag stays in `entry`. This
+    #    user keeps the chart out of the hook (their CI renders it with Helm).
     config = {"repos": [{"repo": str(source_snapshot.path), "rev": source_snapshot.sha, "hooks": [
-        {"id": "kspm-lint-fix", "args": ["--select", ",".join(FIXABLE)]},
-        {"id": "kspm-lint", "args": ["--select", ",".join(FIXABLE)]},
+        {"id": "kspm-lint-fix", "args": ["--select", ",".join(FIXABLE)], "exclude": "^chart/"},
+        {"id": "kspm-lint", "args": ["--select", ",".join(FIXABLE)], "exclude": "^chart/"},
     ]}]}
     (user.root / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config))
     user.git("add", "-A")
