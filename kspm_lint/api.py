@@ -59,6 +59,7 @@ class Settings:
     context: str | None = None  # where a partial run finds the rest of the objects (--context)
     repository_context: bool = True  # without --context: the git repository holding the paths
     rank: bool = True  # score findings by their workload's context (kspm_lint.risk)
+    framework: str | None = None  # --framework: report its compliance summary
     helm: HelmSettings = field(default_factory=lambda: HelmSettings())
 
     @classmethod
@@ -202,6 +203,7 @@ def run_linter(linter: Linter, paths: list[str], settings: Settings,
         rank(findings, run_inventory)
     findings.sort(key=lambda f: f.sort_key)
     report = Report(findings=findings, rules=linter.rules, files=len(targets), resources=resources,
-                    fail_on=settings.fail_on, skipped_documents=sum(skipped.values()))
+                    fail_on=settings.fail_on, skipped_documents=sum(skipped.values()),
+                    framework=settings.framework)
     return LintRun(report, parsed_files, skipped, fixes_attached=fixes, inventory=run_inventory,
                    not_evaluated=list(linter.not_evaluated))

@@ -115,6 +115,8 @@ class _Command(click.Command):
               help="Also write a report in FORMAT to PATH, from the same lint (repeatable).")
 @click.option("--select", multiple=True, metavar="RULES",
               help="Only these rules: ids, a category, pss:baseline, pss:restricted or all (comma-separated).")
+@click.option("--framework", type=click.Choice(["pss-baseline", "pss-restricted", "cis", "nsa", "all"]),
+              help="Only the rules mapped to a compliance framework, and a summary of its controls passed.")
 @click.option("--ignore", multiple=True, metavar="RULES", help="Skip these rules (comma-separated).")
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
               help="Exit 1 only for findings at or above this severity [default: low].")
@@ -155,7 +157,7 @@ class _Command(click.Command):
 @click.option("-v", "--verbose", is_flag=True, help="Say which files and documents were skipped and why.")
 @click.version_option(__version__, "-V", "--version", prog_name="kspm-lint")
 def main(paths: tuple[str, ...], fmt: str, output: str | None, reports: tuple[ReportTarget, ...],
-         select: tuple[str, ...],
+         select: tuple[str, ...], framework: str | None,
          ignore: tuple[str, ...], fail_on: str | None, fail_on_empty: bool, config_path: str | None,
          rules_dir: tuple[str, ...], exclude: tuple[str, ...], no_inline_suppressions: bool,
          fix: bool, unsafe_fixes: bool, diff: bool, sarif_category: str | None, changed_since: str | None,
@@ -187,6 +189,10 @@ def main(paths: tuple[str, ...], fmt: str, output: str | None, reports: tuple[Re
         False if no_inline_suppressions else None,
     )
     settings.context = context_dir
+    if framework:
+        from kspm_lint.frameworks import selectors
+
+        settings.select, settings.framework = selectors(framework), framework
     helm = settings.helm
     helm.values = list(helm_values) or helm.values
     helm.set_values = helm.set_values + list(helm_set)
@@ -325,6 +331,8 @@ def _outputs_accept(option: str, params: dict[str, Any]) -> bool:
 # What each name used in CONFLICTS means, read from the parsed command line (click's params).
 GIVEN: dict[str, Callable[[dict[str, Any]], bool]] = {
     "--list-rules": lambda p: bool(p["list_rules"]),
+    "--framework": lambda p: p["framework"] is not None,
+    "--select": lambda p: bool(p["select"]),
     "--list-templates": lambda p: bool(p["list_templates"]),
     "--explain": lambda p: p["explain"] is not None,
     "--statistics": lambda p: bool(p["statistics"]),
@@ -343,6 +351,8 @@ CONFLICTS: tuple[Conflict, ...] = (
              "--list-rules and --explain print text or json, not {fmt}"),
     Conflict("--explain", ("a --format other than text or json",),
              "--list-rules and --explain print text or json, not {fmt}"),
+    Conflict("--framework", ("--select",),
+             "--framework selects the rules mapped to it; drop --select (or use --ignore to narrow it)"),
     Conflict("--list-templates", ("a --format other than text or json",),
              "--list-templates prints text or json, not {fmt}"),
     Conflict("--statistics", ("a --format other than text",),

@@ -24,6 +24,7 @@ class Report:
     resources: int
     fail_on: Severity
     skipped_documents: int = 0
+    framework: str | None = None  # --framework: the compliance summary to show
 
     @property
     def active(self) -> list[Finding]:

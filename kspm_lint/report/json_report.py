@@ -147,6 +147,13 @@ def render(report: Report, options: RenderOptions) -> str:
             "failed": bool(report.failing),
         },
     }
+    if report.framework is not None:
+        from kspm_lint.frameworks import compliance
+
+        summary = document["summary"]
+        assert isinstance(summary, dict)
+        summary["compliance"] = [result.as_dict()
+                                 for result in compliance(report.framework, report.rules, report.findings)]
     head, tail = dumps(document).split(dumps(_FINDINGS_TEXT))
     encode, inner = _encoders[True], "\n    "
     if not report.findings:

@@ -32,7 +32,7 @@ def render(report: Report, options: RenderOptions) -> str:
         for finding in sorted(shown, key=_riskiest_first):
             lines.append(_line(finding, paint, show_risk=True))
         if not quiet:
-            lines.extend(("", summary_line(report)))
+            lines.extend(("", summary_line(report), *compliance_lines(report)))
         return "\n".join(lines) + "\n" if lines else ""
     for file, group in groupby(shown, key=lambda f: f.file):
         if not quiet:
@@ -43,6 +43,7 @@ def render(report: Report, options: RenderOptions) -> str:
             lines.append("")
     if not quiet:
         lines.append(summary_line(report))
+        lines.extend(compliance_lines(report))
     return "\n".join(lines) + ("\n" if lines else "")
 
 
@@ -73,6 +74,15 @@ def top_risks(findings: list[Finding], limit: int = 5) -> list[str]:
                      f"worst {finding.rule} at {where}; {'; '.join(reasons)}")
     lines.append("")
     return lines
+
+
+def compliance_lines(report: Report) -> list[str]:
+    """With --framework: how many of the framework's controls pass."""
+    if report.framework is None:
+        return []
+    from kspm_lint.frameworks import compliance
+
+    return [result.line() for result in compliance(report.framework, report.rules, report.findings)]
 
 
 def summary_line(report: Report) -> str:

@@ -39,3 +39,24 @@ def test_a_failing_control_names_its_rules_and_the_percentage_counts_controls(mo
     assert result.passed == len(result.controls) - len(result.failing)
     assert result.line().startswith(f"CIS Kubernetes Benchmark: {result.passed} of {len(result.controls)} "
                                     f"controls pass ({result.percent}%); failing: ")
+
+
+def test_the_cli_selects_the_framework_and_prints_its_summary(monkeypatch):
+    import json
+
+    from click.testing import CliRunner
+
+    from kspm_lint.cli import main
+
+    monkeypatch.chdir(ROOT)
+    text = CliRunner().invoke(main, ["--no-color", "--framework", "pss-restricted", "examples/hardened"])
+    assert text.exit_code == 0
+    assert text.stdout.splitlines()[-1] == "Pod Security Standards, restricted (includes baseline): " \
+                                           "19 of 19 controls pass (100%)"
+    result = CliRunner().invoke(main, ["--format", "json", "--framework", "cis", "examples/insecure"])
+    data = json.loads(result.stdout)
+    [cis] = data["summary"]["compliance"]
+    assert cis["framework"] == "cis" and cis["failing"]["5.2.2"] == ["privileged-container"]
+    assert {f["rule"] for f in data["findings"]} <= set(selectors("cis")) | {"unused-suppression"}
+    refused = CliRunner().invoke(main, ["--framework", "cis", "--select", "privileged-container", "examples"])
+    assert refused.exit_code == 2 and "--framework selects the rules mapped to it" in refused.stderr
