@@ -197,6 +197,10 @@ def run_linter(linter: Linter, paths: list[str], settings: Settings,
     linter.suppress(suppressed_units, findings,
                     judge_config_ignores=bool(paths) and all(os.path.isdir(p) for p in paths))
     findings = merge_rendered(findings)
+    if run_inventory is not None:
+        from kspm_lint.remediation import withhold_breaking_fixes
+
+        withhold_breaking_fixes(findings, run_inventory)
     if run_inventory is not None and settings.rank:
         from kspm_lint.risk import rank
 

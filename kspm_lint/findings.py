@@ -113,6 +113,7 @@ class Finding:
     fix: Fix | None = None
     key_path: Path | None = None  # ``path`` with named list items by name, when that differs
     risk: Risk | None = None  # set by the ranking, once every finding of the run is known
+    no_fix: str | None = None  # why no automatic fix is offered, though the rule has one
 
     @property
     def location(self) -> Location:

@@ -247,6 +247,9 @@ def _attach(file: FileFixes, findings: list[Finding], rules: dict[str, tuple[Saf
     for finding in findings:
         safety, description = rules[finding.rule]
         fix = finding.fix = Fix(safety, description, ops=[])
+        if finding.no_fix is not None:
+            fix.applicable, fix.reason = False, finding.no_fix
+            continue
         try:
             fix.ops = file.ops(finding)
             origin = rendered_origin(finding)
@@ -273,7 +276,8 @@ def apply_fixes(run, unsafe: bool, write: bool) -> FixOutcome:
     """Fix the run's active findings of the allowed safety classes; write when asked."""
     allowed = {"safe", "unsafe"} if unsafe else {"safe"}
     rules = {rule: meta for rule, meta in _rules(run).items() if meta[0] in allowed}
-    grouped = _by_file(f for f in run.report.findings if f.rule in rules and not f.suppressed)
+    grouped = _by_file(f for f in run.report.findings
+                       if f.rule in rules and not f.suppressed and f.no_fix is None)
     parsed_by_path = {parsed.path: parsed for parsed in run.parsed}
     outcome = FixOutcome()
     for path in sorted(grouped):
