@@ -88,7 +88,7 @@ class _Command(click.Command):
     """Turns an unexpected exception into a short message and exit 2 (a traceback helps
     nobody in a CI log); ``KSPM_LINT_DEBUG=1`` shows it. A closed pipe ends quietly."""
 
-    def invoke(self, ctx: click.Context):  # type: ignore[override]
+    def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit, KeyboardInterrupt):

@@ -60,6 +60,7 @@ def find_context(paths: list[str], targets: Iterable[Target], exclude: Iterable[
             # Outside a repository, directories are as whole as the user asked for.
             whole = all(os.path.isdir(p) for p in paths)
             return Context(os.path.abspath(paths[0]) if whole else None, ())
+    assert root is not None
     given = {os.path.realpath(t.path) for t in targets if t.path != STDIN}
     # Plain manifests only: rendering every chart and overlay of a repository for one
     # changed file would make a pre-commit run slow (rendered objects are linted when

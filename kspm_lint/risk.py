@@ -148,8 +148,8 @@ def _exposure(inventory: Inventory) -> dict[ObjectAddress, list[str]]:
                 name, kind = service.ref.name, spec.get("type", "ClusterIP")
                 if kind in EXPOSING_SERVICE_TYPES:
                     reasons.append(f"exposed by Service '{name}' ({kind})")
-                for route in routed.get((namespace, name), []):
-                    reasons.append(f"reachable through {route} -> Service '{name}'")
+                for via in routed.get((namespace, name), []):
+                    reasons.append(f"reachable through {via} -> Service '{name}'")
         if pod.get("hostNetwork") is True:
             reasons.append("on the node's network (hostNetwork)")
         if reasons:

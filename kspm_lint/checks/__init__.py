@@ -14,6 +14,7 @@ the engine has no import statement for it: ``engine.catalog`` loads it by its na
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 from kspm_lint.engine.context import CheckFunction, CheckTemplate
 from kspm_lint.engine.parameters import Parameter
@@ -22,14 +23,18 @@ REGISTRY: dict[str, CheckFunction] = {}  # function name -> function (what the t
 TEMPLATES: dict[str, CheckTemplate] = {}  # template name -> declaration (the one template registry)
 
 
-def template(name: str, scope: str, description: str,
-             *parameters: Parameter) -> Callable[[CheckFunction], CheckFunction]:
-    """Register a check function as the template ``name``."""
+Check = TypeVar("Check", bound=Callable[..., Any])
 
-    def register(function: CheckFunction) -> CheckFunction:
+
+def template(name: str, scope: str, description: str, *parameters: Parameter) -> Callable[[Check], Check]:
+    """Register a check function as the template ``name``. A ``run`` scope template is a
+    run-wide check, ``(inventory, params) -> CrossViolations`` (the runner tells them
+    apart by scope); the others take a ``CheckContext``."""
+
+    def register(function: Check) -> Check:
         if name in TEMPLATES:
             raise ValueError(f"template '{name}' is declared twice")
-        REGISTRY[function.__name__] = function
+        REGISTRY[function.__name__] = cast(CheckFunction, function)
         TEMPLATES[name] = CheckTemplate(name, scope, description, function.__name__,
                                         function.__module__, tuple(parameters))
         return function

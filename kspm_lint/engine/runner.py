@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
+from typing import Any, cast
 
 from kspm_lint.engine import suppressions as sup
 from kspm_lint.engine.catalog import Rule
@@ -181,7 +181,8 @@ class Linter:
                 self.not_evaluated.append(rule.id)
                 continue
             try:
-                results = list(rule.evaluate(inventory, self.params[rule.id]))  # type: ignore[misc]
+                check = cast(RunWideCheck, rule.evaluate)  # a run-scope template's function
+                results = list(check(inventory, self.params[rule.id]))
             except Exception as exc:  # a bug in one relation check must not end the run
                 if "check-error" in self.ran and inventory.objects:
                     where = inventory.locate(inventory.objects[0], ())

@@ -231,6 +231,8 @@ class FileAttacher:
         paths, values, texts = self._paths, self._values, self._texts
         finding.path = paths.setdefault(finding.path, finding.path)
         fix = finding.fix
+        if fix is None:
+            return
         ops = []
         for op in fix.ops:
             path = paths.setdefault(op.path, op.path)

@@ -70,7 +70,8 @@ def target_of(finding: Finding, parsed: ParsedFile, document: Document) -> Targe
     if not isinstance(data, dict):
         raise NoFix("the finding's object is not in the document any more")
     pod = pod_spec_of(Resource(parsed, document, base, data))
-    container, container_path = None, ()
+    container: Container | None = None
+    container_path: Path = ()
     if pod is not None:
         for candidate in pod.containers():
             path = base + candidate.path
