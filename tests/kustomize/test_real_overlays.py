@@ -44,9 +44,9 @@ def test_component_inline_patches_point_into_the_component(tmp_path):
     index = next(i for i, item in enumerate(env) if item["name"] == "CYMBAL_BRANDING")
     location = origin.locate(("spec", "template", "spec", "containers", 0, "env", index, "value"))
     branding = demo / "components/cymbal-branding/kustomization.yaml"
-    assert location.file == str(branding)
+    assert os.path.realpath(location.file) == os.path.realpath(branding)  # ../shared may be a link
     assert branding.read_text().splitlines()[location.span.line - 1].strip() == 'value: "true"'
     assert location.span == Span(location.span.line, 15, location.span.line, 28)
     # A field the component did not touch stays on the base line.
     image = origin.locate(("spec", "template", "spec", "containers", 0, "image"))
-    assert image.file == str(demo / "base/frontend.yaml")
+    assert os.path.realpath(image.file) == os.path.realpath(demo / "base/frontend.yaml")
