@@ -40,16 +40,10 @@ SARIF_LEVEL = {
 def _root_for(cwd: str) -> str:
     """The git work tree holding ``cwd`` (a ``.git`` dir or file), else ``cwd`` itself.
 
-    Walks the file system instead of importing gitpython: the formats must stay fast.
-    """
-    current = cwd
-    while True:
-        if os.path.exists(os.path.join(current, ".git")):
-            return current
-        parent = os.path.dirname(current)
-        if parent == current:
-            return cwd
-        current = parent
+    Walks the file system instead of importing gitpython: the formats must stay fast."""
+    from kspm_lint.context import repository_root
+
+    return repository_root(cwd) or cwd
 
 
 def repo_root() -> str:
