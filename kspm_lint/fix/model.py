@@ -10,6 +10,7 @@ from typing import Any, Literal
 from kspm_lint.location import Path, format_path
 
 Safety = Literal["safe", "unsafe"]
+Applicability = Literal["safe", "unsafe", "display-only"]
 _path_text = lru_cache(maxsize=16384)(format_path)  # ops of many findings share their paths
 
 
@@ -77,8 +78,15 @@ class Fix:
     def __reduce__(self) -> tuple:
         return Fix, (self.safety, self.description, self.ops, self.edits, self.applicable, self.reason)
 
+    @property
+    def applicability(self) -> Applicability:
+        """How the fix may be used: ``safe`` (--fix), ``unsafe`` (--fix --unsafe-fixes) or
+        ``display-only`` (shown, never written: rendered output, a template, a fix that
+        would break the workload, an alias; ``reason`` says which)."""
+        return self.safety if self.applicable else "display-only"
+
     def as_dict(self) -> dict[str, Any]:
         """The ``fix`` object of ``--format json`` (keys are only ever added)."""
         return {"safety": self.safety, "description": self.description, "applicable": self.applicable,
                 "reason": self.reason, "ops": [op.as_dict() for op in self.ops],
-                "edits": [edit.as_dict() for edit in self.edits]}
+                "edits": [edit.as_dict() for edit in self.edits], "applicability": self.applicability}

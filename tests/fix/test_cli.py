@@ -136,6 +136,7 @@ def test_json_fix_edits_turn_the_file_into_the_fixed_one(cli, tmp_path):
                  "prune": False}],
         "edits": [{"line": 19, "column": 1, "end_line": 19, "end_column": 1,
                    "text": "      automountServiceAccountToken: false\n"}],
+        "applicability": "unsafe",
     }
     assert fixes["host-port"]["edits"] == [
         {"line": 24, "column": 1, "end_line": 25, "end_column": 1, "text": ""}]

@@ -28,3 +28,11 @@ def test_a_bound_account_keeps_its_token_and_the_other_gets_the_fix(tmp_path, mo
     CliRunner().invoke(main, ["--fix", "--unsafe-fixes", "--select", "service-account-token-automount", "app"])
     assert (tmp_path / "app" / "web.yaml").read_text() == before
     assert "automountServiceAccountToken: false" in (tmp_path / "app" / "worker.yaml").read_text()
+
+
+def test_a_withheld_fix_is_display_only(tmp_path, monkeypatch):
+    shutil.copytree(APP, tmp_path / "app")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["--format", "json", "--select", "service-account-token-automount", "app"])
+    fixes = {f["resource"]["name"]: f["fix"] for f in json.loads(result.stdout)["findings"]}
+    assert (fixes["web"]["applicability"], fixes["worker"]["applicability"]) == ("display-only", "unsafe")
