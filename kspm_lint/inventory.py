@@ -123,10 +123,17 @@ def _parse_documents(path: str) -> list[Document]:
     return parse_file(path).documents
 
 
-def inventory_object(obj: SourceObject) -> InventoryObject:
+def inventory_objects(objects: list[SourceObject]) -> list[InventoryObject]:
+    """A unit's objects as inventory data (whether its file is on disk asked once)."""
+    on_disk = bool(objects) and os.path.isfile(objects[0].address.unit)
+    return [inventory_object(obj, on_disk) for obj in objects]
+
+
+def inventory_object(obj: SourceObject, on_disk: bool | None = None) -> InventoryObject:
+    """``on_disk``: whether ``obj``'s unit is a file that can be read again (asked when None)."""
     resource = obj.resource
     if isinstance(obj.origin, PlainOrigin):
-        if os.path.isfile(obj.address.unit):
+        if on_disk if on_disk is not None else os.path.isfile(obj.address.unit):
             return InventoryObject(obj.ref, resource.data, obj.address, resource.file.path)
         try:
             spans = _spans(resource.document, resource.base, resource.data)

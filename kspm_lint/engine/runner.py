@@ -14,7 +14,7 @@ from kspm_lint.engine.catalog import Rule
 from kspm_lint.engine.context import CheckContext, Violation
 from kspm_lint.findings import Finding, Severity
 from kspm_lint.identity import named_path
-from kspm_lint.inventory import Inventory, InventoryObject, inventory_object
+from kspm_lint.inventory import Inventory, InventoryObject, inventory_objects
 from kspm_lint.location import Path
 from kspm_lint.origin import Location
 from kspm_lint.sources import LoadedUnit, SourceObject
@@ -109,7 +109,7 @@ class Linter:
         ``context`` unit (loaded only for run-wide checks) gives its objects alone."""
         if context:
             return UnitResult(unit.path, [], len(unit.objects), unit.skipped, [],
-                              [inventory_object(obj) for obj in unit.objects])
+                              inventory_objects(unit.objects))
         findings: list[Finding] = []
         for problem in unit.problems:
             if problem.rule in self.ran:
@@ -125,7 +125,7 @@ class Linter:
             findings.extend(self._lint_object(obj))
             if inline:
                 suppressions.extend(sup.annotation_suppressions(obj.resource, obj.address, obj.origin.locate))
-        objects = [inventory_object(obj) for obj in unit.objects] if inventory else None
+        objects = inventory_objects(unit.objects) if inventory else None
         return UnitResult(unit.path, findings, len(unit.objects), unit.skipped, suppressions, objects)
 
     def _lint_object(self, obj: SourceObject) -> list[Finding]:

@@ -60,12 +60,10 @@ class LoadedUnit:
 
 
 class Source(Protocol):
-    """A kind of input. ``owns_directory`` lets a source claim a whole directory (a Helm
-    chart, a Kustomize root) when a tree is walked; ``load`` reads one target."""
+    """A kind of input: ``load`` reads one target. Sources that claim whole directories
+    (a Helm chart, a Kustomize root) are also ``discovery.DirectorySource``s."""
 
     name: str
-
-    def owns_directory(self, path: str) -> bool: ...
 
     def load(self, target: Target) -> LoadedUnit: ...
 
@@ -84,12 +82,6 @@ def _registry() -> dict[str, Source]:
 SOURCES: dict[str, Source] = {}
 
 
-def source_named(name: str) -> Source:
-    if not SOURCES:
-        SOURCES.update(_registry())
-    return SOURCES[name]
-
-
 def registered() -> dict[str, Source]:
     """Every source, registered (and the directory sources announced to discovery)."""
     if not SOURCES:
@@ -99,4 +91,4 @@ def registered() -> dict[str, Source]:
 
 def load(target: Target) -> LoadedUnit:
     """Read ``target`` with the source that discovery assigned to it."""
-    return source_named(target.source).load(target)
+    return registered()[target.source].load(target)

@@ -41,9 +41,6 @@ class HelmSource:
         return HelmOptions(values_files=values, set_values=set_values, release=release or DEFAULT_RELEASE,
                            namespace=namespace, kube_version=kube_version)
 
-    def owns_directory(self, path: str) -> bool:
-        return os.path.isfile(os.path.join(path, "Chart.yaml"))
-
     def plan(self, directories: list[str], exclude: list[str]) -> Claim:
         targets = []
         for directory in directories:

@@ -24,9 +24,6 @@ class KustomizeSource:
     def __init__(self) -> None:
         self.layout: KustomizeLayout | None = None
 
-    def owns_directory(self, path: str) -> bool:
-        return any(os.path.isfile(os.path.join(path, name)) for name in MARKERS)
-
     def plan(self, directories: list[str], exclude: list[str]) -> Claim:
         from kspm_lint.kustomize.layout import find_roots
 

@@ -78,18 +78,12 @@ def unit_of(parsed: ParsedFile) -> LoadedUnit:
 class PlainFileSource:
     name = "file"
 
-    def owns_directory(self, path: str) -> bool:
-        return False
-
     def load(self, target: Target) -> LoadedUnit:
         return unit_of(parse_file(target.path, target.display))
 
 
 class StdinSource:
     name = "stdin"
-
-    def owns_directory(self, path: str) -> bool:
-        return False
 
     def load(self, target: Target) -> LoadedUnit:
         return unit_of(parse_bytes(sys.stdin.buffer.read(), target.display))
